@@ -1,0 +1,528 @@
+/* credere: the command-line program. Argument parsing only; the work is in the
+ * library (experiments/, models/, core/). Exit status: 0 success, 1 runtime
+ * failure, 2 bad usage or bad input, 3 interrupted (ARCHITECTURE.md). */
+#include <errno.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "core/results.h"
+#include "core/status.h"
+#include "core/world.h"
+#include "cr_buildinfo.h"
+#include "experiments/bench.h"
+#include "experiments/runner.h"
+#include "experiments/setup.h"
+#include "models/mode.h"
+
+#define MAX_SETS 256
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    const char *help;
+    int (*fn)(int argc, char **argv);
+} command;
+
+static const command *find_command(const char *name);
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "credere %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see 'credere %s --help')\n", cmd);
+    return 2;
+}
+
+static int fail(cr_status st, const cr_diag *d)
+{
+    fprintf(stderr, "credere: %s\n", d->msg[0] ? d->msg : cr_status_message(st));
+    return cr_status_exit_code(st);
+}
+
+static bool is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+static int print_help(const char *cmd)
+{
+    const command *c = find_command(cmd);
+    fputs(c->help, stdout);
+    return 0;
+}
+
+/* Parses a positive integer option value; -1 when it is not one. */
+static long parse_count(const char *s, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > max)
+        return -1;
+    return v;
+}
+
+/* The command line, shell-quoted where needed, for provenance. */
+static char *join_command_line(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(len), *o = s;
+    if (!s)
+        return NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool plain = *a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789-_./=:,+@%") == strlen(a);
+        if (i)
+            *o++ = ' ';
+        if (plain) {
+            o += sprintf(o, "%s", a);
+        } else {
+            *o++ = '\'';
+            for (; *a; a++) {
+                if (*a == '\'')
+                    o += sprintf(o, "'\\''");
+                else
+                    *o++ = *a;
+            }
+            *o++ = '\'';
+        }
+    }
+    *o = '\0';
+    return s;
+}
+
+/* Options shared by run and check. */
+typedef struct {
+    const char *exp;
+    const char *sets[MAX_SETS];
+    int nsets;
+} exp_args;
+
+/* Consumes --set at argv[*i]; returns 0, or 2 on a usage error. */
+static int take_set(const char *cmd, int argc, char **argv, int *i, exp_args *a)
+{
+    const char *v = NULL;
+    if (strncmp(argv[*i], "--set=", 6) == 0)
+        v = argv[*i] + 6;
+    else if (*i + 1 < argc)
+        v = argv[++*i];
+    else
+        return usage_error(cmd, "%s needs a value: --set dotted.key=value", argv[*i]);
+    if (a->nsets >= MAX_SETS)
+        return usage_error(cmd, "too many --set options (at most %s)", "256");
+    a->sets[a->nsets++] = v;
+    return 0;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cr_runner_request_stop();
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    exp_args a = {0};
+    const char *out = NULL;
+    bool force = false, quiet = false;
+    int threads = omp_get_max_threads();
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s))
+            return print_help("run");
+        if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
+            int rc = take_set("run", argc, argv, &i, &a);
+            if (rc)
+                return rc;
+        } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
+            if (++i >= argc)
+                return usage_error("run", "%s needs a file name", s);
+            out = argv[i];
+        } else if (strcmp(s, "--threads") == 0) {
+            if (++i >= argc || (threads = (int)parse_count(argv[i], 4096)) < 0)
+                return usage_error("run", "--threads needs a positive integer, got '%s'",
+                                   i < argc ? argv[i] : "");
+        } else if (strcmp(s, "--force") == 0) {
+            force = true;
+        } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
+            quiet = true;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage_error("run", "unknown option '%s'", s);
+        } else if (!a.exp) {
+            a.exp = s;
+        } else {
+            return usage_error("run", "unexpected argument '%s' (one experiment file only)", s);
+        }
+    }
+    if (!a.exp)
+        return usage_error("run", "%s", "missing the experiment file: credere run EXP.yaml");
+
+    cr_params p;
+    char *yaml = NULL;
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, &yaml, &d);
+    if (st != CR_OK)
+        return fail(st, &d);
+    char default_out[CR_CONFIG_STR_MAX + 8];
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "%s.h5", p.experiment.name);
+        out = default_out;
+    }
+    if (!force && file_exists(out)) {
+        free(yaml);
+        fprintf(stderr,
+                "credere: %s: output exists; use --force to replace it (nothing was written)\n",
+                out);
+        return 2;
+    }
+    char *cmdline = join_command_line(argc + 1, argv - 1);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    cr_run_opts o = {
+        .params = &p,
+        .config_yaml = yaml,
+        .command_line = cmdline ? cmdline : "credere run",
+        .out_path = out,
+        .force = force,
+        .threads = threads,
+        .progress = quiet ? NULL : stderr,
+    };
+    cr_run_summary sum;
+    st = cr_run_experiment(&o, &sum, &d);
+    free(yaml);
+    free(cmdline);
+    if (st != CR_OK && st != CR_EINTERRUPTED) {
+        cr_run_summary_free(&sum);
+        return fail(st, &d);
+    }
+    printf("experiment %s: %lld SMEs, %lld periods, %zu replications x %zu modes, %d threads, "
+           "%.1f s (%.3g SME-periods/s)\n",
+           p.experiment.name, (long long)p.population.smes, (long long)p.experiment.periods,
+           sum.nreplications, sum.ncells, threads, sum.seconds,
+           sum.seconds > 0 ? sum.sme_periods / sum.seconds : 0.0);
+    cr_run_summary_print(&sum, stdout);
+    printf("results: %s\n", out);
+    cr_run_summary_free(&sum);
+    if (st == CR_EINTERRUPTED)
+        return fail(st, &d);
+    return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    exp_args a = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s))
+            return print_help("check");
+        if (strcmp(s, "--keys") == 0) {
+            cr_experiment_keys_markdown(stdout);
+            return 0;
+        }
+        if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
+            int rc = take_set("check", argc, argv, &i, &a);
+            if (rc)
+                return rc;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage_error("check", "unknown option '%s'", s);
+        } else if (!a.exp) {
+            a.exp = s;
+        } else {
+            return usage_error("check", "unexpected argument '%s' (one experiment file only)", s);
+        }
+    }
+    if (!a.exp)
+        return usage_error("check", "%s", "missing the experiment file: credere check EXP.yaml");
+    cr_params p;
+    char *yaml = NULL;
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, &yaml, &d);
+    if (st != CR_OK)
+        return fail(st, &d);
+    fputs(yaml, stdout);
+    free(yaml);
+    return 0;
+}
+
+static void print_mode(const cr_mode_type *m, bool full)
+{
+    if (!full) {
+        printf("  %-18s %s\n", m->name, m->summary);
+        return;
+    }
+    printf("mode:          %s\n", m->name);
+    printf("summary:       %s\n", m->summary);
+    printf("channels:      %s\n", m->channels);
+    printf("loss sharing:  %s\n", m->loss_sharing);
+    printf("phases:\n");
+    for (int ph = 0; ph < CR_PHASE_COUNT; ph++) {
+        const cr_phase_impl *impl = &m->phases.phase[ph];
+        printf("  %-22s %s%s%s\n", cr_phase_name((cr_phase)ph), impl->agents ? "agents" : "",
+               impl->agents && impl->global ? " + " : "", impl->global ? "global" : "");
+    }
+}
+
+static int cmd_modes(int argc, char **argv)
+{
+    const char *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i]))
+            return print_help("modes");
+        if (argv[i][0] == '-')
+            return usage_error("modes", "unknown option '%s'", argv[i]);
+        if (name)
+            return usage_error("modes", "unexpected argument '%s'", argv[i]);
+        name = argv[i];
+    }
+    if (name) {
+        const cr_mode_type *m = cr_mode_find(name);
+        if (!m) {
+            const char *names[64];
+            size_t n = cr_mode_names(names, 64);
+            const char *best = cr_suggest(name, names, n);
+            fprintf(stderr, "credere modes: unknown mode '%s'%s%s%s\n", name,
+                    best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+            return 2;
+        }
+        print_mode(m, true);
+        return 0;
+    }
+    printf("modes:\n");
+    for (size_t i = 0; cr_mode_at(i); i++)
+        print_mode(cr_mode_at(i), false);
+    printf("(credere modes NAME prints one in full)\n");
+    return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i]))
+            return print_help("info");
+        if (argv[i][0] == '-')
+            return usage_error("info", "unknown option '%s'", argv[i]);
+        if (path)
+            return usage_error("info", "unexpected argument '%s'", argv[i]);
+        path = argv[i];
+    }
+    if (!path)
+        return usage_error("info", "%s", "missing the results file: credere info OUT.h5");
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_results_info(path, stdout, &d);
+    return st == CR_OK ? 0 : fail(st, &d);
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+    long smes = 0, periods = 20, threads = 0, reps = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        long *target = NULL;
+        long max = 0;
+        if (is_help(s))
+            return print_help("bench");
+        if (strcmp(s, "--smes") == 0)
+            target = &smes, max = 2000000000L;
+        else if (strcmp(s, "--periods") == 0)
+            target = &periods, max = 1000000L;
+        else if (strcmp(s, "--threads") == 0)
+            target = &threads, max = 4096;
+        else if (strcmp(s, "--replications") == 0)
+            target = &reps, max = 1000000L;
+        else
+            return usage_error("bench", "unknown argument '%s'", s);
+        if (++i >= argc || (*target = parse_count(argv[i], max)) < 0)
+            return usage_error("bench", "%s needs a positive integer", s);
+    }
+    long size_list[2] = {100000, 1000000};
+    int nsizes = smes ? 1 : 2;
+    if (smes)
+        size_list[0] = smes;
+    int maxthreads = omp_get_max_threads();
+    int thread_list[2] = {1, maxthreads};
+    int nthreads = threads ? 1 : (maxthreads > 1 ? 2 : 1);
+    if (threads)
+        thread_list[0] = (int)threads;
+    printf("credere %s (%s), %s, %s build; direct lending, no output file\n", CR_VERSION_STRING,
+           CR_GIT_REVISION, CR_COMPILER, CR_BUILD_TYPE);
+    cr_bench_print_header(stdout);
+    for (int si = 0; si < nsizes; si++) {
+        for (int ti = 0; ti < nthreads; ti++) {
+            cr_params p;
+            cr_diag d;
+            cr_diag_clear(&d);
+            char set_smes[64], set_periods[64], set_reps[64];
+            snprintf(set_smes, sizeof set_smes, "population.smes=%ld", size_list[si]);
+            snprintf(set_periods, sizeof set_periods, "experiment.periods=%ld", periods);
+            snprintf(set_reps, sizeof set_reps, "experiment.replications=%ld", reps);
+            const char *sets[] = {set_smes, set_periods, set_reps, "experiment.burn_in=0"};
+            cr_status st = cr_experiment_load(NULL, sets, 4, &p, NULL, &d);
+            cr_bench_result r;
+            if (st == CR_OK)
+                st = cr_bench_run(&p, "direct", thread_list[ti], &r, &d);
+            if (st != CR_OK)
+                return fail(st, &d);
+            cr_bench_print_row(&r, stdout);
+            fflush(stdout);
+        }
+    }
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char libs[256];
+    cr_library_versions(libs, sizeof libs);
+    printf("credere %s (git %s)\n%s, %s build\n%s\n", CR_VERSION_STRING, CR_GIT_REVISION,
+           CR_COMPILER, CR_BUILD_TYPE, libs);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const command commands[] = {
+    {"run", "run an experiment and write its results file",
+     "usage: credere run EXP.yaml [-o OUT.h5] [--set dotted.key=VALUE]... [--threads N]\n"
+     "                  [--force] [--quiet]\n"
+     "\n"
+     "Runs every (mode, replication) unit of the experiment and writes the results to\n"
+     "OUT.h5 (default: EXPERIMENT_NAME.h5), then prints a summary table and the path.\n"
+     "\n"
+     "  -o, --output FILE     results file (HDF5, docs/format.md)\n"
+     "  --set KEY=VALUE       override one key of the experiment file (repeatable),\n"
+     "                        e.g. --set economy.systemic_loading=0.4\n"
+     "  --threads N           OpenMP threads (default: OMP_NUM_THREADS or all cores);\n"
+     "                        results are identical for every N\n"
+     "  --force               replace an existing output file\n"
+     "  -q, --quiet           no progress report on stderr\n"
+     "\n"
+     "Exit status: 0 done, 1 runtime failure, 2 bad usage or experiment file (nothing is\n"
+     "written), 3 interrupted by SIGINT/SIGTERM (completed units are saved, status\n"
+     "'interrupted').\n",
+     cmd_run},
+    {"check", "validate an experiment file and print the resolved configuration",
+     "usage: credere check EXP.yaml [--set dotted.key=VALUE]...\n"
+     "       credere check --keys\n"
+     "\n"
+     "Reads and validates the experiment file with its overrides and prints the fully\n"
+     "resolved configuration (every key, defaults included) as YAML. Exit status 2 with\n"
+     "a 'file:line:column: key: problem' message when something is wrong.\n"
+     "--keys prints every key with its type, default, allowed values, units and\n"
+     "meaning as a Markdown table (the table of docs/experiment-file.md).\n",
+     cmd_check},
+    {"modes", "list the financing modes",
+     "usage: credere modes [NAME]\n"
+     "\n"
+     "Lists the registered financing modes, or prints one in full: channels, loss\n"
+     "sharing, and which phases of the period loop it implements.\n",
+     cmd_modes},
+    {"info", "print a results file's provenance and completion",
+     "usage: credere info OUT.h5\n"
+     "\n"
+     "Prints how the file was made (version, git revision, compiler and flags, library\n"
+     "versions, host, seed, threads, command line), its design and its completion.\n"
+     "Exit status 2 when the file is not a credere results file.\n",
+     cmd_info},
+    {"bench", "measure simulation speed (direct lending, no output)",
+     "usage: credere bench [--smes N] [--periods T] [--threads N] [--replications R]\n"
+     "\n"
+     "Times direct lending in memory and prints SME-periods per second, nanoseconds per\n"
+     "SME-period and thread, bytes of state per SME and peak memory. Without --smes and\n"
+     "--threads: 10^5 and 10^6 SMEs with 1 thread and all threads; periods default 20.\n"
+     "See bench/README.md and bench/RESULTS.md.\n",
+     cmd_bench},
+    {"help", "show help for a command", "usage: credere help [COMMAND]\n", cmd_help},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void main_help(FILE *out)
+{
+    fprintf(out,
+            "credere %s: agent-based Monte Carlo experiments on SME credit alliances\n\n"
+            "usage: credere COMMAND [ARGS]\n\ncommands:\n",
+            CR_VERSION_STRING);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n  credere --version      version, git revision and library versions\n"
+                 "  credere COMMAND --help  help for one command\n\n"
+                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or input, 3 "
+                 "interrupted.\nDocs: README.md, docs/user-guide.md, docs/experiment-file.md.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc > 1) {
+        if (is_help(argv[1]))
+            return print_help("help");
+        const command *c = find_command(argv[1]);
+        if (!c)
+            return usage_error("help", "unknown command '%s'", argv[1]);
+        fputs(c->help, stdout);
+        return 0;
+    }
+    main_help(stdout);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        main_help(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+        return cmd_version(argc - 1, argv + 1);
+    if (is_help(name)) {
+        main_help(stdout);
+        return 0;
+    }
+    const command *c = find_command(name);
+    if (!c) {
+        const char *names[NCOMMANDS];
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            names[i] = commands[i].name;
+        const char *best = cr_suggest(name, names, NCOMMANDS);
+        fprintf(stderr, "credere: unknown command '%s'%s%s%s\n(see 'credere --help')\n", name,
+                best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+        return 2;
+    }
+    return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,995 @@
+/* The HDF5 results file, format_version 1: writer and `info` reader.
+ *
+ * Layout (see results.h): the dimension scales /cell, /replication and /period live
+ * in the root group, once. Datasets in /design, /metrics and /progress attach to
+ * them; netCDF-4 lets a group use the dimensions of its ancestors, and h5netcdf
+ * names a dimension after the scale its DIMENSION_LIST points to, so every group
+ * opened with xarray gets the named dimensions (tests/test_results_xarray.py).
+ *
+ * Robustness: the file uses the default (1.8-compatible) format, which a killed
+ * process does not leave locked. Each unit is one chunk row per metric, written at
+ * once, then marked in /progress/done and flushed (H5Fflush, global scope).
+ *
+ * HDF5's automatic error printing is switched off inside every public function and
+ * restored on return; errors are reported through cr_diag with the innermost
+ * message of the HDF5 error stack.
+ */
+#include "core/results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <libfyaml.h>
+
+#include "cr_buildinfo.h"
+
+#define CR_STR2(x) #x
+#define CR_STR(x) CR_STR2(x)
+
+/* Rows of the design table that `info` prints before summarising the rest. */
+#define INFO_MAX_DESIGN_ROWS 100
+
+struct cr_results {
+    char *path;
+    hid_t file;
+    hid_t done;    /* /progress/done */
+    hid_t *metric; /* [nmetrics] /metrics/<name> */
+    size_t ncells, nreplications, nperiods, nmetrics;
+};
+
+/* ------------------------------------------------------------------ HDF5 errors */
+
+/* Saved automatic error printing of the default stack. */
+typedef struct {
+    H5E_auto2_t func;
+    void *data;
+} quiet_state;
+
+static quiet_state quiet_begin(void)
+{
+    quiet_state q = {NULL, NULL};
+    H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    return q;
+}
+
+static void quiet_end(quiet_state q)
+{
+    H5Eset_auto2(H5E_DEFAULT, q.func, q.data);
+}
+
+typedef struct {
+    char *buf;
+    size_t len;
+} walk_buf;
+
+static herr_t innermost_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    walk_buf *w = data;
+    if (n == 0 && e->desc)
+        snprintf(w->buf, w->len, "%s", e->desc);
+    return 0;
+}
+
+/* The innermost message of the default error stack ("" if none). Must be called
+ * right after the failing call: every HDF5 API call clears the stack. */
+static void h5_innermost(char *buf, size_t len)
+{
+    walk_buf w = {buf, len};
+    buf[0] = '\0';
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_cb, &w);
+}
+
+/* Failure context of one public call: the first failure is recorded, later ones
+ * (often consequences of the first) are ignored. */
+typedef struct {
+    const char *path;
+    cr_diag *d;
+    cr_status status;
+} ctx;
+
+static void note_h5(ctx *c, cr_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records an HDF5 failure "PATH: WHAT: innermost HDF5 message" with status s. */
+static void note_h5(ctx *c, cr_status s, const char *fmt, ...)
+{
+    if (c->status != CR_OK)
+        return;
+    char detail[512], what[512];
+    h5_innermost(detail, sizeof detail);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    c->status = cr_diag_set(c->d, s, "%s: %s%s%s", c->path, what, detail[0] ? ": " : "", detail);
+}
+
+/* ------------------------------------------------------------------ writing helpers */
+
+/* A variable-length UTF-8 string type (h5py and xarray read it as str). */
+static hid_t vlen_utf8(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)) {
+        H5Tclose(t);
+        t = -1;
+    }
+    return t;
+}
+
+/* Writes a scalar string attribute, creating it or overwriting it in place. */
+static int put_str_attr(ctx *c, hid_t obj, const char *name, const char *value)
+{
+    const char *v = value ? value : "";
+    hid_t t = vlen_utf8(), sp = H5Screate(H5S_SCALAR), a = -1;
+    int ok = t >= 0 && sp >= 0;
+    if (ok) {
+        htri_t ex = H5Aexists(obj, name);
+        a = ex > 0    ? H5Aopen(obj, name, H5P_DEFAULT)
+            : ex == 0 ? H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)
+                      : -1;
+        ok = a >= 0 && H5Awrite(a, t, &v) >= 0;
+    }
+    if (!ok)
+        note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    return ok ? 0 : -1;
+}
+
+/* Writes a scalar numeric attribute: file type ftype, memory type mtype. */
+static int put_num_attr(ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                        const void *value)
+{
+    hid_t sp = H5Screate(H5S_SCALAR), a = -1;
+    if (sp >= 0)
+        a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, mtype, value) >= 0;
+    if (!ok)
+        note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return ok ? 0 : -1;
+}
+
+/* The `units` and `long_name` attributes every dataset carries. */
+static int put_var_attrs(ctx *c, hid_t ds, const char *units, const char *long_name)
+{
+    if (put_str_attr(c, ds, "units", units) < 0)
+        return -1;
+    return put_str_attr(c, ds, "long_name", long_name);
+}
+
+/* Creates /<name> as a dimension scale of n int64 values 0..n-1. */
+static hid_t make_scale(ctx *c, hid_t file, const char *name, size_t n, const char *long_name)
+{
+    hsize_t dim = n;
+    int64_t *v = malloc(n * sizeof *v);
+    if (!v) {
+        c->status = cr_diag_set(c->d, CR_ENOMEM, "%s: out of memory", c->path);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = (int64_t)i;
+    hid_t sp = H5Screate_simple(1, &dim, NULL), ds = -1;
+    if (sp >= 0)
+        ds = H5Dcreate2(file, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+             H5DSset_scale(ds, name) >= 0;
+    if (!ok)
+        note_h5(c, CR_EHDF5, "cannot create dimension scale /%s", name);
+    free(v);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ok && put_var_attrs(c, ds, "1", long_name) < 0)
+        ok = 0;
+    if (!ok && ds >= 0) {
+        H5Dclose(ds);
+        ds = -1;
+    }
+    return ds;
+}
+
+/* Creates group/name with the given shape, type and creation properties, attaches
+ * the scales and writes units and long_name; returns the open dataset. */
+static hid_t make_dataset(ctx *c, hid_t group, const char *gname, const char *name, hid_t ftype,
+                          int rank, const hsize_t *dims, hid_t dcpl, const hid_t *scales,
+                          const char *units, const char *long_name)
+{
+    hid_t sp = H5Screate_simple(rank, dims, NULL), ds = -1;
+    if (sp >= 0)
+        ds = H5Dcreate2(group, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0)
+        note_h5(c, CR_EHDF5, "cannot create /%s/%s", gname, name);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ds < 0)
+        return -1;
+    for (int i = 0; i < rank; i++) {
+        if (H5DSattach_scale(ds, scales[i], (unsigned)i) < 0) {
+            note_h5(c, CR_EHDF5, "cannot attach dimension %d of /%s/%s", i, gname, name);
+            H5Dclose(ds);
+            return -1;
+        }
+    }
+    if (put_var_attrs(c, ds, units, long_name ? long_name : name) < 0) {
+        H5Dclose(ds);
+        return -1;
+    }
+    return ds;
+}
+
+static hid_t make_group(ctx *c, hid_t file, const char *name)
+{
+    hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        note_h5(c, CR_EHDF5, "cannot create group /%s", name);
+    return g;
+}
+
+/* ------------------------------------------------------------------ create */
+
+/* A dataset name must be non-empty, have no '/' and not be "." (HDF5 paths). */
+static int bad_name(const char *name)
+{
+    return !name || !name[0] || strchr(name, '/') || strcmp(name, ".") == 0;
+}
+
+static cr_status check_spec(const cr_results_spec *s, cr_diag *d)
+{
+    if (!s || !s->path || !s->path[0])
+        return cr_diag_set(d, CR_EINVAL, "results: no output path");
+    const char *p = s->path;
+    if (s->ncells == 0 || s->nreplications == 0 || s->nperiods == 0)
+        return cr_diag_set(d, CR_EINVAL,
+                           "%s: empty shape (%zu cells, %zu replications, %zu periods)", p,
+                           s->ncells, s->nreplications, s->nperiods);
+    if (!s->cell_mode)
+        return cr_diag_set(d, CR_EINVAL, "%s: no cell modes", p);
+    for (size_t i = 0; i < s->ncells; i++)
+        if (!s->cell_mode[i])
+            return cr_diag_set(d, CR_EINVAL, "%s: cell %zu has no mode", p, i);
+    if (s->nparams > 0 && (!s->params || !s->param_values))
+        return cr_diag_set(d, CR_EINVAL, "%s: design parameters without values", p);
+    for (size_t j = 0; j < s->nparams; j++)
+        if (bad_name(s->params[j].name) || strcmp(s->params[j].name, "mode") == 0)
+            return cr_diag_set(d, CR_EINVAL, "%s: bad design parameter name '%s'", p,
+                               s->params[j].name ? s->params[j].name : "(null)");
+    if (s->nmetrics > 0 && !s->metrics)
+        return cr_diag_set(d, CR_EINVAL, "%s: no metric table", p);
+    for (size_t m = 0; m < s->nmetrics; m++)
+        if (bad_name(s->metrics[m].name))
+            return cr_diag_set(d, CR_EINVAL, "%s: bad metric name '%s'", p,
+                               s->metrics[m].name ? s->metrics[m].name : "(null)");
+    if (s->compression < 0 || s->compression > 9)
+        return cr_diag_set(d, CR_EINVAL, "%s: compression level %d is not in 0..9", p,
+                           s->compression);
+    return CR_OK;
+}
+
+/* Explains why path cannot be created when its directory is the reason. */
+static int directory_problem(const char *path, cr_diag *d, cr_status *s)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir) {
+        *s = cr_diag_set(d, CR_ENOMEM, "%s: out of memory", path);
+        return 1;
+    }
+    struct stat st;
+    int err = 0;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+        err = ENOTDIR;
+    else if (access(dir, W_OK | X_OK) != 0) /* also ENOENT when dir is missing */
+        err = errno;
+    free(dir);
+    if (err)
+        *s = cr_diag_set(d, CR_EIO, "%s: cannot create: %s", path, strerror(err));
+    return err != 0;
+}
+
+static cr_status output_exists(const char *path, cr_diag *d)
+{
+    return cr_diag_set(d, CR_EEXIST,
+                       "%s: output exists; use --force to replace it or --resume to continue it",
+                       path);
+}
+
+/* Root attributes: format, provenance and status = "running". */
+static int write_root_attrs(ctx *c, hid_t file, const cr_results_spec *s)
+{
+    char libs[256], host[256] = "unknown", created[32] = "unknown";
+    cr_library_versions(libs, sizeof libs);
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm))
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int32_t version = CR_FORMAT_VERSION, threads = (int32_t)s->threads;
+    uint64_t seed = s->seed;
+    const char *strs[][2] = {
+        {"format", CR_FORMAT_NAME},
+        {"software_version", CR_VERSION_STRING},
+        {"git_revision", CR_GIT_REVISION},
+        {"compiler", CR_COMPILER},
+        {"compile_flags", CR_COMPILE_FLAGS},
+        {"build_type", CR_BUILD_TYPE},
+        {"library_versions", libs},
+        {"created", created},
+        {"host", host},
+        {"command_line", s->command_line},
+        {"experiment", s->experiment},
+        {"config", s->config_yaml},
+        {"status", "running"},
+    };
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        if (put_str_attr(c, file, strs[i][0], strs[i][1]) < 0)
+            return -1;
+    if (put_num_attr(c, file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, &version) < 0 ||
+        put_num_attr(c, file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0 ||
+        put_num_attr(c, file, "threads", H5T_STD_I32LE, H5T_NATIVE_INT32, &threads) < 0)
+        return -1;
+    return 0;
+}
+
+/* /design/mode and /design/<param>. */
+static int write_design(ctx *c, hid_t file, const cr_results_spec *s, hid_t cell_scale)
+{
+    hid_t g = make_group(c, file, "design");
+    if (g < 0)
+        return -1;
+    hsize_t n = s->ncells;
+    int ok = 0;
+    double *col = malloc(s->ncells * sizeof *col);
+    hid_t t = vlen_utf8();
+    hid_t ds = t < 0 ? -1
+                     : make_dataset(c, g, "design", "mode", t, 1, &n, H5P_DEFAULT, &cell_scale, "",
+                                    "financing mode of the cell");
+    if (!col) {
+        c->status = cr_diag_set(c->d, CR_ENOMEM, "%s: out of memory", c->path);
+        goto done;
+    }
+    if (ds < 0 || H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->cell_mode) < 0) {
+        note_h5(c, CR_EHDF5, "cannot write /design/mode");
+        goto done;
+    }
+    for (size_t j = 0; j < s->nparams; j++) {
+        const cr_var_desc *p = &s->params[j];
+        for (size_t i = 0; i < s->ncells; i++)
+            col[i] = s->param_values[i * s->nparams + j];
+        hid_t pd = make_dataset(c, g, "design", p->name, H5T_IEEE_F64LE, 1, &n, H5P_DEFAULT,
+                                &cell_scale, p->units, p->long_name);
+        int w = pd >= 0 && H5Dwrite(pd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) >= 0;
+        if (!w)
+            note_h5(c, CR_EHDF5, "cannot write /design/%s", p->name);
+        if (pd >= 0)
+            H5Dclose(pd);
+        if (!w)
+            goto done;
+    }
+    ok = 1;
+done:
+    free(col);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Gclose(g);
+    return ok ? 0 : -1;
+}
+
+/* Empty /metrics/<name> datasets (fill NaN), kept open in r->metric. */
+static int create_metrics(ctx *c, cr_results *r, const cr_results_spec *s, const hid_t *scales)
+{
+    hid_t g = make_group(c, r->file, "metrics");
+    if (g < 0)
+        return -1;
+    hsize_t dims[3] = {s->ncells, s->nreplications, s->nperiods};
+    hsize_t chunk[3] = {1, 1, s->nperiods};
+    double nan = NAN;
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int ok = dcpl >= 0 && H5Pset_chunk(dcpl, 3, chunk) >= 0 &&
+             H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) >= 0 &&
+             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0;
+    if (ok && s->compression > 0)
+        ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)s->compression) >= 0;
+    if (!ok)
+        note_h5(c, CR_EHDF5, "cannot set up the metric datasets");
+    for (size_t m = 0; ok && m < s->nmetrics; m++) {
+        const cr_var_desc *v = &s->metrics[m];
+        r->metric[m] = make_dataset(c, g, "metrics", v->name, H5T_IEEE_F64LE, 3, dims, dcpl, scales,
+                                    v->units, v->long_name);
+        ok = r->metric[m] >= 0;
+    }
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    H5Gclose(g);
+    return ok ? 0 : -1;
+}
+
+/* /progress/done, all 0, kept open in r->done. */
+static int create_progress(ctx *c, cr_results *r, const cr_results_spec *s, const hid_t *scales)
+{
+    hid_t g = make_group(c, r->file, "progress");
+    if (g < 0)
+        return -1;
+    hsize_t dims[2] = {s->ncells, s->nreplications};
+    uint8_t zero = 0;
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0 || H5Pset_fill_value(dcpl, H5T_NATIVE_UINT8, &zero) < 0)
+        note_h5(c, CR_EHDF5, "cannot set up /progress/done");
+    else
+        r->done = make_dataset(c, g, "progress", "done", H5T_STD_U8LE, 2, dims, dcpl, scales, "1",
+                               "1 once the unit (cell, replication) is written");
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    H5Gclose(g);
+    return r->done >= 0 ? 0 : -1;
+}
+
+/* Closes every id of r and frees it (no status: used on failure paths too). */
+static herr_t release(cr_results *r)
+{
+    herr_t rc = 0;
+    for (size_t m = 0; m < r->nmetrics; m++)
+        if (r->metric[m] >= 0 && H5Dclose(r->metric[m]) < 0)
+            rc = -1;
+    if (r->done >= 0 && H5Dclose(r->done) < 0)
+        rc = -1;
+    if (r->file >= 0 && H5Fclose(r->file) < 0)
+        rc = -1;
+    free(r->metric);
+    free(r->path);
+    free(r);
+    return rc;
+}
+
+static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag *d)
+{
+    cr_status st = check_spec(s, d);
+    if (st != CR_OK)
+        return st;
+    ctx c = {s->path, d, CR_OK};
+    struct stat sb;
+    if (!s->force && lstat(s->path, &sb) == 0)
+        return output_exists(s->path, d);
+
+    cr_results *r = calloc(1, sizeof *r);
+    if (!r)
+        return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", s->path);
+    r->file = r->done = -1;
+    r->ncells = s->ncells;
+    r->nreplications = s->nreplications;
+    r->nperiods = s->nperiods;
+    r->path = strdup(s->path);
+    r->metric = malloc((s->nmetrics ? s->nmetrics : 1) * sizeof *r->metric);
+    if (!r->path || !r->metric) {
+        release(r);
+        return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", s->path);
+    }
+    for (size_t m = 0; m < s->nmetrics; m++)
+        r->metric[m] = -1;
+    r->nmetrics = s->nmetrics;
+
+    r->file = H5Fcreate(s->path, s->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (r->file < 0) {
+        note_h5(&c, CR_EIO, "cannot create");
+        release(r);
+        if (!s->force && lstat(s->path, &sb) == 0)
+            return output_exists(s->path, d);
+        directory_problem(s->path, d, &c.status);
+        return c.status;
+    }
+
+    hid_t scales[3] = {-1, -1, -1};
+    scales[0] = make_scale(&c, r->file, "cell", s->ncells, "design cell");
+    if (scales[0] >= 0)
+        scales[1] = make_scale(&c, r->file, "replication", s->nreplications, "replication");
+    if (scales[1] >= 0)
+        scales[2] = make_scale(&c, r->file, "period", s->nperiods, "simulation period");
+    int ok = scales[2] >= 0 && write_root_attrs(&c, r->file, s) == 0 &&
+             write_design(&c, r->file, s, scales[0]) == 0 &&
+             create_metrics(&c, r, s, scales) == 0 && create_progress(&c, r, s, scales) == 0;
+    if (ok && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {
+        note_h5(&c, CR_EHDF5, "cannot flush");
+        ok = 0;
+    }
+    for (int i = 0; i < 3; i++)
+        if (scales[i] >= 0)
+            H5Dclose(scales[i]);
+    if (!ok) {
+        release(r);
+        unlink(s->path); /* ours: created or truncated above */
+        return c.status != CR_OK ? c.status
+                                 : cr_diag_set(d, CR_EHDF5, "%s: cannot create", s->path);
+    }
+    *out = r;
+    return CR_OK;
+}
+
+cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_diag *d)
+{
+    if (!out)
+        return cr_diag_set(d, CR_EINVAL, "results: no output handle");
+    quiet_state q = quiet_begin();
+    cr_status s = create_impl(spec, out, d);
+    quiet_end(q);
+    return s;
+}
+
+/* ------------------------------------------------------------------ write, status, close */
+
+/* Writes n elements of buf to the hyperslab (start, count) of ds, whose extent is
+ * dims; on failure records "WHAT" in c. */
+static int write_slab(ctx *c, hid_t ds, int rank, const hsize_t *dims, const hsize_t *start,
+                      const hsize_t *count, hsize_t n, hid_t mtype, const void *buf,
+                      const char *what)
+{
+    hid_t mem = H5Screate_simple(1, &n, NULL), fsp = H5Screate_simple(rank, dims, NULL);
+    int ok = mem >= 0 && fsp >= 0 &&
+             H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+             H5Dwrite(ds, mtype, mem, fsp, H5P_DEFAULT, buf) >= 0;
+    if (!ok)
+        note_h5(c, CR_EHDF5, "cannot write %s", what);
+    if (fsp >= 0)
+        H5Sclose(fsp);
+    if (mem >= 0)
+        H5Sclose(mem);
+    return ok ? 0 : -1;
+}
+
+static cr_status write_unit_impl(cr_results *r, size_t cell, size_t rep, const double *values,
+                                 cr_diag *d)
+{
+    ctx c = {r->path, d, CR_OK};
+    char what[128];
+    hsize_t dims[3] = {r->ncells, r->nreplications, r->nperiods};
+    hsize_t start[3] = {cell, rep, 0}, count[3] = {1, 1, r->nperiods};
+    for (size_t m = 0; m < r->nmetrics; m++) {
+        snprintf(what, sizeof what, "unit (%zu, %zu) of metric %zu", cell, rep, m);
+        if (write_slab(&c, r->metric[m], 3, dims, start, count, r->nperiods, H5T_NATIVE_DOUBLE,
+                       values + m * r->nperiods, what) < 0)
+            return c.status;
+    }
+    /* Mark the unit done only after its values, then flush both to disk. */
+    const uint8_t flag = 1;
+    snprintf(what, sizeof what, "/progress/done of unit (%zu, %zu)", cell, rep);
+    if (write_slab(&c, r->done, 2, dims, start, count, 1, H5T_NATIVE_UINT8, &flag, what) < 0)
+        return c.status;
+    if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
+        note_h5(&c, CR_EIO, "cannot flush unit (%zu, %zu)", cell, rep);
+    return c.status;
+}
+
+cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
+                                const double *values, cr_diag *d)
+{
+    if (!r || (!values && r->nmetrics > 0))
+        return cr_diag_set(d, CR_EINVAL, "results: no file or no values");
+    if (cell >= r->ncells || replication >= r->nreplications)
+        return cr_diag_set(d, CR_EINVAL, "%s: unit (%zu, %zu) outside %zu cells x %zu replications",
+                           r->path, cell, replication, r->ncells, r->nreplications);
+    quiet_state q = quiet_begin();
+    cr_status s = write_unit_impl(r, cell, replication, values, d);
+    quiet_end(q);
+    return s;
+}
+
+cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d)
+{
+    if (!r || !status)
+        return cr_diag_set(d, CR_EINVAL, "results: no file or no status");
+    if (strcmp(status, "running") != 0 && strcmp(status, "interrupted") != 0 &&
+        strcmp(status, "complete") != 0)
+        return cr_diag_set(d, CR_EINVAL, "%s: unknown status '%s'", r->path, status);
+    ctx c = {r->path, d, CR_OK};
+    quiet_state q = quiet_begin();
+    if (put_str_attr(&c, r->file, "status", status) == 0 && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
+        note_h5(&c, CR_EIO, "cannot flush");
+    quiet_end(q);
+    return c.status;
+}
+
+cr_status cr_results_close(cr_results **r, cr_diag *d)
+{
+    if (!r || !*r)
+        return CR_OK;
+    char *path = strdup((*r)->path);
+    quiet_state q = quiet_begin();
+    herr_t rc = release(*r);
+    quiet_end(q);
+    *r = NULL;
+    cr_status s = CR_OK;
+    if (rc < 0)
+        s = cr_diag_set(d, CR_EHDF5, "%s: cannot close the results file", path ? path : "results");
+    free(path);
+    return s;
+}
+
+/* ------------------------------------------------------------------ reading helpers */
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* A string attribute (variable or fixed length, one element) as a malloc'd
+ * string; NULL when missing or not a string. */
+static char *get_str_attr(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1; /* read as stored: cset conversions do not exist */
+    hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    char *res = NULL;
+    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING &&
+        H5Sget_simple_extent_npoints(sp) == 1) {
+        if (H5Tis_variable_str(t) > 0) {
+            char *v = NULL;
+            if (H5Aread(a, t, &v) >= 0 && v) {
+                res = strdup(v);
+                H5free_memory(v);
+            }
+        } else {
+            res = calloc(H5Tget_size(t) + 1, 1);
+            if (res && H5Aread(a, t, res) < 0) {
+                free(res);
+                res = NULL;
+            }
+        }
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return res;
+}
+
+/* A scalar integer attribute read as mtype (H5T_NATIVE_LLONG or _ULLONG); 0 if ok. */
+static int get_int_attr(hid_t obj, const char *name, hid_t mtype, void *out)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+    int ok = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER &&
+             H5Sget_simple_extent_npoints(sp) == 1 && H5Aread(a, mtype, out) >= 0;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return ok ? 0 : -1;
+}
+
+/* Opens loc/name, which must have rank `rank` and, where want[i] > 0, extent
+ * want[i]; its extent goes to dims. Failures are noted as a damaged file. */
+static hid_t open_dataset(ctx *c, hid_t loc, const char *name, int rank, const hsize_t *want,
+                          hsize_t *dims)
+{
+    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT), sp = ds >= 0 ? H5Dget_space(ds) : -1;
+    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == rank &&
+             H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
+    for (int i = 0; ok && i < rank; i++)
+        ok = !want || want[i] == 0 || dims[i] == want[i];
+    if (!ok)
+        note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", name);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (!ok && ds >= 0)
+        H5Dclose(ds);
+    return ok ? ds : -1;
+}
+
+/* n strings of a 1-D variable-length string dataset as malloc'd copies; NULL on
+ * failure (the writer stores /design/mode as variable-length strings). */
+static char **get_strings(hid_t ds, size_t n)
+{
+    char **res = calloc(n ? n : 1, sizeof *res), **v = calloc(n ? n : 1, sizeof *v);
+    hid_t t = H5Dget_type(ds); /* read as stored, like get_str_attr */
+    int ok = res && v && t >= 0 && H5Tis_variable_str(t) > 0 &&
+             H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (res[i] = strdup(v[i] ? v[i] : "")) != NULL;
+    for (size_t i = 0; v && i < n; i++)
+        H5free_memory(v[i]);
+    free(v);
+    if (t >= 0)
+        H5Tclose(t);
+    if (!ok) {
+        free_names(res, res ? n : 0);
+        res = NULL;
+    }
+    return res;
+}
+
+/* Names of the links of a group, in name order. */
+typedef struct {
+    char **names;
+    size_t n, cap;
+    const char *skip; /* a name to leave out, or NULL */
+} name_list;
+
+static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    (void)info;
+    name_list *l = data;
+    if (l->skip && strcmp(name, l->skip) == 0)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **p = realloc(l->names, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->names = p;
+        l->cap = cap;
+    }
+    if (!(l->names[l->n] = strdup(name)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ info */
+
+/* Root string attributes that info shows. */
+static const char *const info_attrs[] = {"status",       "experiment",       "software_version",
+                                         "git_revision", "compiler",         "compile_flags",
+                                         "build_type",   "library_versions", "created",
+                                         "host",         "command_line"};
+#define NINFO_ATTRS (sizeof info_attrs / sizeof info_attrs[0])
+
+/* Everything `info` shows, read before anything is printed. */
+typedef struct {
+    char *attr[NINFO_ATTRS]; /* as info_attrs; NULL when not recorded */
+    char seed[32], threads[32];
+    hsize_t ncells, nreps, nperiods;
+    size_t ndone;
+    char **mode;       /* [ncells] */
+    name_list metrics; /* names under /metrics */
+    name_list params;  /* names under /design except mode */
+    double *values;    /* [params.n * ncells], by parameter */
+} info_data;
+
+/* A root string attribute read by info, or "(not recorded)". */
+static const char *attr_text(const info_data *x, const char *name)
+{
+    for (size_t i = 0; i < NINFO_ATTRS; i++)
+        if (strcmp(info_attrs[i], name) == 0 && x->attr[i])
+            return x->attr[i];
+    return "(not recorded)";
+}
+
+static void info_free(info_data *x)
+{
+    for (size_t i = 0; i < NINFO_ATTRS; i++)
+        free(x->attr[i]);
+    free_names(x->mode, x->mode ? x->ncells : 0);
+    free_names(x->metrics.names, x->metrics.n);
+    free_names(x->params.names, x->params.n);
+    free(x->values);
+}
+
+/* Reads the data sets of an already validated file into x. */
+static int info_read(ctx *c, hid_t f, info_data *x)
+{
+    hsize_t dims[2], n;
+    hid_t ds = open_dataset(c, f, "/progress/done", 2, NULL, dims);
+    if (ds < 0)
+        return -1;
+    x->ncells = dims[0];
+    x->nreps = dims[1];
+    size_t total = (size_t)(dims[0] * dims[1]);
+    uint8_t *done = malloc(total ? total : 1);
+    int ok = done && H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) >= 0;
+    if (!ok)
+        note_h5(c, CR_EINPUT, "damaged results file: cannot read /progress/done");
+    for (size_t i = 0; ok && i < total; i++)
+        x->ndone += done[i] != 0;
+    free(done);
+    H5Dclose(ds);
+    if (!ok || (ds = open_dataset(c, f, "/period", 1, NULL, &x->nperiods)) < 0)
+        return -1;
+    H5Dclose(ds);
+    if ((ds = open_dataset(c, f, "/design/mode", 1, &x->ncells, &n)) < 0)
+        return -1;
+    if (!(x->mode = get_strings(ds, (size_t)n)))
+        note_h5(c, CR_EINPUT, "damaged results file: cannot read /design/mode");
+    H5Dclose(ds);
+    if (!x->mode)
+        return -1;
+
+    name_list *lists[2] = {&x->metrics, &x->params};
+    x->params.skip = "mode"; /* design parameters: every /design dataset but mode */
+    const char *groups[2] = {"/metrics", "/design"};
+    for (int k = 0; k < 2; k++) {
+        hid_t g = H5Gopen2(f, groups[k], H5P_DEFAULT);
+        hsize_t idx = 0;
+        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_cb, lists[k]) < 0)
+            note_h5(c, CR_EINPUT, "damaged results file: cannot list %s", groups[k]);
+        if (g >= 0)
+            H5Gclose(g);
+        if (c->status != CR_OK)
+            return -1;
+    }
+    size_t np = x->params.n, nvalues = np * (size_t)x->ncells;
+    x->values = malloc((nvalues ? nvalues : 1) * sizeof *x->values);
+    if (!x->values) {
+        c->status = cr_diag_set(c->d, CR_ENOMEM, "%s: out of memory", c->path);
+        return -1;
+    }
+    for (size_t j = 0; j < np; j++) {
+        char name[1024];
+        snprintf(name, sizeof name, "/design/%s", x->params.names[j]);
+        if ((ds = open_dataset(c, f, name, 1, &x->ncells, &n)) < 0)
+            return -1;
+        if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                    x->values + j * x->ncells) < 0)
+            note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", name);
+        H5Dclose(ds);
+        if (c->status != CR_OK)
+            return -1;
+    }
+    return 0;
+}
+
+static void info_print(FILE *out, const char *path, const info_data *x)
+{
+    size_t total = (size_t)(x->ncells * x->nreps);
+    fprintf(out, "file:            %s\n", path);
+    fprintf(out, "format:          %s %d\n", CR_FORMAT_NAME, CR_FORMAT_VERSION);
+    fprintf(out, "experiment:      %s\n", attr_text(x, "experiment"));
+    fprintf(out, "status:          %s\n", attr_text(x, "status"));
+    fprintf(out, "units done:      %zu of %zu (%.1f%%)\n", x->ndone, total,
+            total ? 100.0 * (double)x->ndone / (double)total : 0.0);
+    fprintf(out, "cells:           %zu (modes:", (size_t)x->ncells);
+    for (size_t i = 0; i < x->ncells; i++) { /* distinct modes, first-seen order */
+        size_t k = 0;
+        while (k < i && strcmp(x->mode[k], x->mode[i]) != 0)
+            k++;
+        if (k == i)
+            fprintf(out, "%s %s", i ? "," : "", x->mode[i]);
+    }
+    fprintf(out, ")\n");
+    fprintf(out, "replications:    %zu\n", (size_t)x->nreps);
+    fprintf(out, "periods:         %zu\n", (size_t)x->nperiods);
+    fprintf(out, "metrics:         %zu (", x->metrics.n);
+    for (size_t m = 0; m < x->metrics.n; m++)
+        fprintf(out, "%s%s", m ? ", " : "", x->metrics.names[m]);
+    fprintf(out, ")\n");
+    fprintf(out, "software:        credere %s (git %s)\n", attr_text(x, "software_version"),
+            attr_text(x, "git_revision"));
+    fprintf(out, "compiler:        %s (%s)\n", attr_text(x, "compiler"),
+            attr_text(x, "build_type"));
+    fprintf(out, "flags:           %s\n", attr_text(x, "compile_flags"));
+    fprintf(out, "libraries:       %s\n", attr_text(x, "library_versions"));
+    fprintf(out, "created:         %s\n", attr_text(x, "created"));
+    fprintf(out, "host:            %s\n", attr_text(x, "host"));
+    fprintf(out, "seed:            %s\n", x->seed);
+    fprintf(out, "threads:         %s\n", x->threads);
+    fprintf(out, "command line:    %s\n", attr_text(x, "command_line"));
+
+    /* Design table: cell, mode, one column per parameter. */
+    int mw = 4;
+    for (size_t i = 0; i < x->ncells; i++)
+        if ((int)strlen(x->mode[i]) > mw)
+            mw = (int)strlen(x->mode[i]);
+    fprintf(out, "design:\n  %6s  %-*s", "cell", mw, "mode");
+    for (size_t j = 0; j < x->params.n; j++)
+        fprintf(out, "  %12s", x->params.names[j]); /* a longer name sets its own width */
+    fputc('\n', out);
+    size_t rows = x->ncells < INFO_MAX_DESIGN_ROWS ? (size_t)x->ncells : INFO_MAX_DESIGN_ROWS;
+    for (size_t i = 0; i < rows; i++) {
+        fprintf(out, "  %6zu  %-*s", i, mw, x->mode[i]);
+        for (size_t j = 0; j < x->params.n; j++) {
+            int w = (int)strlen(x->params.names[j]);
+            fprintf(out, "  %*.6g", w > 12 ? w : 12, x->values[j * x->ncells + i]);
+        }
+        fputc('\n', out);
+    }
+    if (rows < x->ncells)
+        fprintf(out, "  ... %zu more cells\n", (size_t)x->ncells - rows);
+}
+
+static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
+{
+    ctx c = {path, d, CR_OK};
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (H5Fis_hdf5(path) <= 0)
+        return cr_diag_set(d, CR_EINPUT, "%s: not a credere results file (not an HDF5 file)", path);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) {
+        note_h5(&c, CR_EINPUT, "cannot open");
+        return c.status;
+    }
+    char *format = get_str_attr(f, "format");
+    long long version = 0;
+    if (!format)
+        c.status = cr_diag_set(d, CR_EINPUT,
+                               "%s: not a credere results file (no 'format' attribute)", path);
+    else if (strcmp(format, CR_FORMAT_NAME) != 0)
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: not a credere results file (format is '%s')",
+                               path, format);
+    else if (get_int_attr(f, "format_version", H5T_NATIVE_LLONG, &version) < 0)
+        c.status = cr_diag_set(d, CR_EINPUT,
+                               "%s: not a credere results file (no integer format_version)", path);
+    else if (version != CR_FORMAT_VERSION)
+        c.status = cr_diag_set(d, CR_EINPUT,
+                               "%s: format_version %lld is not supported (this credere reads %d)",
+                               path, version, CR_FORMAT_VERSION);
+    free(format);
+    if (c.status != CR_OK) {
+        H5Fclose(f);
+        return c.status;
+    }
+    info_data x;
+    memset(&x, 0, sizeof x);
+    for (size_t i = 0; i < NINFO_ATTRS; i++)
+        x.attr[i] = get_str_attr(f, info_attrs[i]);
+    unsigned long long seed;
+    long long threads;
+    snprintf(x.seed, sizeof x.seed, "(not recorded)");
+    snprintf(x.threads, sizeof x.threads, "(not recorded)");
+    if (get_int_attr(f, "seed", H5T_NATIVE_ULLONG, &seed) == 0)
+        snprintf(x.seed, sizeof x.seed, "%llu", seed);
+    if (get_int_attr(f, "threads", H5T_NATIVE_LLONG, &threads) == 0)
+        snprintf(x.threads, sizeof x.threads, "%lld", threads);
+    if (info_read(&c, f, &x) == 0)
+        info_print(out, path, &x);
+    info_free(&x);
+    if (H5Fclose(f) < 0 && c.status == CR_OK)
+        note_h5(&c, CR_EHDF5, "cannot close");
+    return c.status;
+}
+
+cr_status cr_results_info(const char *path, FILE *out, cr_diag *d)
+{
+    if (!path || !out)
+        return cr_diag_set(d, CR_EINVAL, "results info: no file or no output stream");
+    quiet_state q = quiet_begin();
+    cr_status s = info_impl(path, out, d);
+    quiet_end(q);
+    return s;
+}
+
+void cr_library_versions(char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return;
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+#ifdef _OPENMP
+    const char *omp = CR_STR(_OPENMP);
+#else
+    const char *omp = "none";
+#endif
+    snprintf(buf, len, "HDF5 %u.%u.%u, GSL %s, libfyaml %s, OpenMP %s", maj, min, rel, gsl_version,
+             fy_library_version(), omp);
+}

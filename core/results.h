@@ -1,0 +1,86 @@
+/* The HDF5 results file, format_version 1 (ARCHITECTURE.md, docs/format.md).
+ *
+ *   /                 attributes: format = "credere-results", format_version = 1,
+ *                     software_version, git_revision, compiler, compile_flags,
+ *                     library_versions, created (UTC ISO 8601), host, command_line,
+ *                     seed, threads, experiment, config (resolved YAML), status
+ *   /cell, /replication, /period        dimension scales (0..n-1, int64)
+ *   /design/mode      string [cell]
+ *   /design/<param>   float64 [cell], one per varied parameter
+ *   /metrics/<name>   float64 [cell, replication, period], shuffle+deflate,
+ *                     chunked one unit (1, 1, periods) per chunk row
+ *   /progress/done    uint8 [cell, replication]
+ *
+ * Every dataset has `units` and `long_name` attributes and its dimensions attached
+ * to the scales, so xarray.open_dataset(path, group="metrics", engine="h5netcdf")
+ * gives named dimensions. Only one thread writes (the writer is not thread-safe).
+ * core does not know what the metrics mean: the caller passes their table.
+ */
+#ifndef CR_RESULTS_H
+#define CR_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/status.h"
+
+#define CR_FORMAT_NAME "credere-results"
+#define CR_FORMAT_VERSION 1
+
+/* One output variable: dataset name, units and long_name attributes. */
+typedef struct {
+    const char *name;
+    const char *units;
+    const char *long_name;
+} cr_var_desc;
+
+typedef struct {
+    const char *path; /* output file */
+    bool force;       /* replace an existing file (else CR_EEXIST) */
+    /* provenance */
+    const char *command_line; /* the full command line, shell-quoted */
+    const char *config_yaml;  /* resolved experiment file */
+    const char *experiment;   /* experiment.name */
+    uint64_t seed;
+    int threads;
+    /* shape */
+    size_t ncells, nreplications, nperiods;
+    const char *const *cell_mode; /* [ncells] mode name of each cell */
+    size_t nparams;               /* varied design parameters (0 for a plain mode list) */
+    const cr_var_desc *params;    /* [nparams] names are dotted config paths */
+    const double *param_values;   /* [ncells * nparams], row-major by cell */
+    size_t nmetrics;
+    const cr_var_desc *metrics; /* [nmetrics] */
+    int compression;            /* deflate level 0-9 (0: no filters) */
+} cr_results_spec;
+
+typedef struct cr_results cr_results;
+
+/* Creates the file (refusing to replace an existing one unless spec->force), writes
+ * provenance, design, dimension scales, empty metric datasets (fill value NaN),
+ * progress (all 0) and status = "running", and flushes. */
+cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_diag *d);
+
+/* Writes one completed unit: values[m * nperiods + t] for metric m and period t;
+ * then marks /progress/done[cell, replication] = 1 and flushes the file. */
+cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
+                                const double *values, cr_diag *d);
+
+/* Sets the root `status` attribute ("running", "interrupted", "complete"). */
+cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d);
+
+/* Closes the file and frees r; *r becomes NULL. Safe on NULL. */
+cr_status cr_results_close(cr_results **r, cr_diag *d);
+
+/* Prints a human-readable summary of a results file: provenance attributes,
+ * design (cells and their modes/parameters), metrics, and completion
+ * (units done / total, status). A file that is not a credere results file, or
+ * of another format_version, is CR_EINPUT with a message naming the file. */
+cr_status cr_results_info(const char *path, FILE *out, cr_diag *d);
+
+/* Library versions as one string, e.g. "HDF5 1.10.8, GSL 2.7.1, libfyaml 0.7.12, OpenMP 201511". */
+void cr_library_versions(char *buf, size_t len);
+
+#endif

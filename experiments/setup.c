@@ -1,0 +1,74 @@
+#include "experiments/setup.h"
+
+#include <stdlib.h>
+
+cr_status cr_experiment_load(const char *path, const char *const *sets, int nsets, cr_params *p,
+                             char **yaml, cr_diag *d)
+{
+    const cr_schema *schema = cr_params_schema();
+    cr_origin *origins = calloc(schema->nfields, sizeof *origins);
+    if (!origins)
+        return cr_diag_set(d, CR_ENOMEM, "out of memory");
+    cr_status st = cr_config_defaults(schema, p, origins, d);
+    if (st == CR_OK && path)
+        st = cr_config_load_file(schema, p, origins, path, d);
+    for (int i = 0; st == CR_OK && i < nsets; i++)
+        st = cr_config_apply_set(schema, p, origins, sets[i], i + 1, d);
+    if (st == CR_OK)
+        st = cr_config_validate(schema, p, origins, path ? path : "(defaults)", d);
+    if (st == CR_OK && yaml) {
+        st = cr_config_to_yaml(schema, p, yaml);
+        if (st != CR_OK)
+            cr_diag_set(d, st, "cannot format the resolved configuration");
+    }
+    free(origins);
+    return st;
+}
+
+static void format_range(const cr_field *f, char *buf, size_t len)
+{
+    if (f->type == CR_FT_ENUM) {
+        size_t o = 0;
+        buf[0] = '\0';
+        for (const char *const *c = f->choices; *c && o < len; c++)
+            o += (size_t)snprintf(buf + o, len - o, "%s%s", c == f->choices ? "" : ", ", *c);
+        return;
+    }
+    if (f->type == CR_FT_BOOL) {
+        snprintf(buf, len, "true, false");
+        return;
+    }
+    int lo = f->range & CR_RANGE_MIN, hi = f->range & CR_RANGE_MAX;
+    if (lo && hi)
+        snprintf(buf, len, "%s%g, %g%s", f->range & CR_RANGE_MIN_OPEN ? "(" : "[", f->min, f->max,
+                 f->range & CR_RANGE_MAX_OPEN ? ")" : "]");
+    else if (lo)
+        snprintf(buf, len, "%s %g", f->range & CR_RANGE_MIN_OPEN ? ">" : ">=", f->min);
+    else if (hi)
+        snprintf(buf, len, "%s %g", f->range & CR_RANGE_MAX_OPEN ? "<" : "<=", f->max);
+    else
+        snprintf(buf, len, "any");
+}
+
+void cr_experiment_keys_markdown(FILE *out)
+{
+    static const char *type_names[] = {
+        [CR_FT_BOOL] = "bool",
+        [CR_FT_INT] = "integer",
+        [CR_FT_UINT64] = "unsigned integer",
+        [CR_FT_DOUBLE] = "number",
+        [CR_FT_STRING] = "text",
+        [CR_FT_ENUM] = "choice",
+        [CR_FT_STRLIST] = "list of names",
+    };
+    const cr_schema *schema = cr_params_schema();
+    fprintf(out, "| key | type | default | allowed | units | meaning |\n");
+    fprintf(out, "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < schema->nfields; i++) {
+        const cr_field *f = &schema->fields[i];
+        char range[256];
+        format_range(f, range, sizeof range);
+        fprintf(out, "| `%s` | %s | `%s` | %s | %s | %s |\n", f->path, type_names[f->type], f->def,
+                range, f->units && f->units[0] ? f->units : "", f->doc);
+    }
+}

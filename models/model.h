@@ -1,0 +1,117 @@
+/* The state of one simulation: parameters turned into per-period constants, the
+ * world, the factor shocks, the block accumulators, and the metrics of the unit
+ * being run. One cr_model is created per run and reused for every
+ * (mode, replication) unit; cr_model_run_unit resets it. */
+#ifndef CR_MODEL_H
+#define CR_MODEL_H
+
+#include <stdint.h>
+
+#include "core/blocks.h"
+#include "core/loop.h"
+#include "core/rng.h"
+#include "core/world.h"
+#include "models/metrics.h"
+#include "models/mode.h"
+#include "models/params.h"
+#include "models/purpose.h"
+
+/* Block accumulators (one row per block of SMEs). */
+enum {
+    CR_A_APPLICATIONS,
+    CR_A_APPROVED,
+    CR_A_GRANTED,
+    CR_A_GRANTED_RATE, /* sum of annual contract rates of new loans */
+    CR_A_AT_RISK,      /* loans at risk (count) */
+    CR_A_AT_RISK_AMT,  /* principal at risk */
+    CR_A_AT_RISK_PD,   /* sum of true annual PDs of borrowers */
+    CR_A_DEFAULTS,     /* fundamental defaults */
+    CR_A_LOSS,         /* credit losses (all holders) */
+    CR_A_SURPLUS,      /* SMEs' surplus */
+    CR_A_COUNT
+};
+
+/* Per-bank block accumulators (row = nbanks x CR_B_COUNT). */
+enum {
+    CR_B_DEMAND_RW,   /* risk-weighted amount of approved applications */
+    CR_B_NEW,         /* new loans */
+    CR_B_INTEREST,    /* interest received */
+    CR_B_REPAID,      /* principal repaid at maturity */
+    CR_B_DEFAULTED,   /* principal of defaulted loans */
+    CR_B_RECOVERED,   /* recovered from defaulted loans (project and collateral) */
+    CR_B_LOSS,        /* credit loss borne by the bank */
+    CR_B_LOANS_SME,   /* principal outstanding at period end, counted on the SME side */
+    CR_B_INIT_DEMAND, /* loan demand of the bank's SMEs (set-up only: initial capital) */
+    CR_B_COUNT
+};
+
+typedef struct cr_model {
+    const cr_params *p;
+    cr_rng_root root;
+    cr_world *world;
+    const cr_mode_type *mode;
+    uint64_t replication;
+    int periods;
+    /* per-period constants */
+    double ppy;                                  /* periods per year */
+    double funding;                              /* funding rate per period */
+    double capital_cost;                         /* capital charge per period per unit of loan */
+    double margin;                               /* margin per period */
+    double project_return;                       /* project return per period */
+    double max_rate;                             /* highest rate per period */
+    double max_pd;                               /* highest PD per period */
+    double w_z, w_s, w_g, w_e;                   /* factor loadings; w_e = sqrt(1 - others^2) */
+    double prior_mean, prior_prec;               /* lenders' prior on logit PD per period */
+    double tau_bank;                             /* precision of the bank's signal (inf: exact) */
+    double beta_a, beta_b;                       /* PD distribution (annual), when beta */
+    double coll_a, coll_b;                       /* collateral distribution, when sd > 0 */
+    double loan_mu, loan_sigma, eq_mu, eq_sigma; /* lognormal parameters */
+    /* factor shocks of the current period */
+    double z;
+    double *sector_factor;
+    double *region_factor;
+    /* accumulators and their reductions */
+    cr_blocksum acc, bacc;
+    double sum[CR_A_COUNT];
+    double *bank_sum; /* [nbanks * CR_B_COUNT] */
+    int banks_constrained;
+    double bank_profit;
+    /* output of the unit: values[m * periods + t] */
+    double *values;
+    /* stream prefixes of the current period, by purpose (models/purpose.h), and of
+     * the entrants' period (the next one; 0 while the initial population is drawn) */
+    cr_rng_prefix pre[CR_PURPOSE_MAX];
+    cr_rng_prefix pre_entry;
+    /* a generator for the global phases (one thread) and their error message */
+    gsl_rng *grng;
+    cr_diag diag;
+} cr_model;
+
+/* Creates a model for the parameters p (which must outlive it): allocates the world
+ * and every buffer once. Errors: CR_ENOMEM; CR_ENUMERIC when a derived constant
+ * (the lenders' prior) cannot be computed. */
+cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d);
+void cr_model_free(cr_model **m);
+
+/* Runs one unit: mode `mode`, replication `rep`, all periods, with the engine's
+ * threads; fills m->values (CR_METRIC_COUNT x periods). CR_EACCOUNTING (with a
+ * message in d) when an accounting identity fails. */
+cr_status cr_model_run_unit(cr_model *m, const cr_engine *e, const cr_mode_type *mode, uint64_t rep,
+                            cr_diag *d);
+
+/* Derives the stream for (replication, period, purpose, entity) into the thread's
+ * gsl_rng, ready for gsl_ran_* draws. */
+void cr_model_stream(const cr_model *m, gsl_rng *r, int period, unsigned purpose, uint64_t entity);
+
+/* The same for the current period, from the prefix computed at its start: the
+ * cheap path for agents' draws. */
+static inline void cr_model_stream_now(const cr_model *m, gsl_rng *r, unsigned purpose,
+                                       uint64_t entity)
+{
+    cr_rng_stream_at(cr_rng_gsl_state(r), &m->pre[purpose], entity);
+}
+
+/* Computes the prefixes of period t (entrants: period t + 1). */
+void cr_model_set_period(cr_model *m, int t);
+
+#endif

@@ -1,0 +1,88 @@
+/* The experiment's parameters: one typed struct and its key table.
+ *
+ * Every key of the experiment file is one row of the table in params.c (dotted
+ * path, type, default, range, units, documentation); core/config reads YAML into
+ * this struct through it, `credere check` prints it, and docs/experiment-file.md
+ * lists the same keys (a test keeps them in step). Rates are annual and
+ * probabilities of default are annual; the model converts them to periods.
+ */
+#ifndef CR_PARAMS_H
+#define CR_PARAMS_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+
+enum { CR_PD_BETA = 0, CR_PD_FIXED = 1 };
+
+typedef struct {
+    struct {
+        char name[CR_CONFIG_STR_MAX];
+        char description[CR_CONFIG_STR_MAX];
+        uint64_t seed;
+        int64_t replications;
+        int64_t periods;
+        int64_t burn_in;
+        int64_t periods_per_year;
+    } experiment;
+    struct {
+        int64_t smes;
+        int64_t banks;
+        int64_t sectors;
+        int64_t regions;
+        struct {
+            int distribution; /* CR_PD_* */
+            double mean;      /* annual */
+            double sd;
+        } pd;
+        struct {
+            double mean;
+            double cv;
+        } loan_size;
+        struct {
+            double mean;
+            double sd;
+        } collateral;
+        struct {
+            double ratio;
+            double cv;
+        } equity;
+        double demand_probability;
+        int64_t exclusion_periods;
+    } population;
+    struct {
+        double systemic_loading;
+        double sector_loading;
+        double region_loading;
+        double cycle_ar1;
+    } economy;
+    struct {
+        int64_t maturity;
+        double recovery;
+        double project_return;
+    } loans;
+    struct {
+        double funding_rate;
+        double cost_of_equity;
+        double margin;
+        double capital_ratio_min;
+        double initial_capital_ratio;
+        double risk_weight;
+        double screening_noise;
+        double max_pd;
+        double max_rate;
+        double dividend_payout;
+    } bank;
+    struct {
+        double min_collateral;
+    } direct;
+    cr_strlist modes;
+    struct {
+        int64_t compression;
+    } output;
+} cr_params;
+
+/* The key table of cr_params (with its cross-field checks). */
+const cr_schema *cr_params_schema(void);
+
+#endif

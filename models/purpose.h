@@ -1,0 +1,21 @@
+/* What random draws are for: the `purpose` field of a stream key (core/rng.h).
+ * A draw is a pure function of (seed, replication, period, purpose, entity); the
+ * key never holds a mode, so every mode of a replication meets the same SMEs and
+ * the same shocks (common random numbers). Values are part of the results'
+ * reproducibility: append, never renumber. */
+#ifndef CR_PURPOSE_H
+#define CR_PURPOSE_H
+
+enum {
+    CR_P_SYSTEMIC = 1,    /* the systemic factor's innovation (entity 0) */
+    CR_P_SECTOR = 2,      /* sector factors (entity: sector) */
+    CR_P_REGION = 3,      /* region factors (entity: region) */
+    CR_P_ENTRY = 4,       /* an entrant's characteristics (entity: SME slot) */
+    CR_P_DEMAND = 5,      /* whether an SME applies this period */
+    CR_P_SCREEN_BANK = 6, /* the bank's screening signal */
+    CR_P_RATION = 7,      /* random rationing among approved applicants */
+    CR_P_OUTCOME = 8,     /* the idiosyncratic shock e_it */
+    CR_PURPOSE_MAX = 32   /* bound of the prefix table (cr_model.pre) */
+};
+
+#endif

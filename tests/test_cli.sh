@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Command-line behaviour: bad experiment files and options (message, exit status 2,
+# no output created or changed), refusing to overwrite, --help for every command,
+# --version, modes, check, info, interruption.
+# usage: test_cli.sh CREDERE SOURCE_DIR WORK_DIR
+set -u
+CREDERE=$1; SRC=$2; WORK=$3
+rm -rf "$WORK"; mkdir -p "$WORK"; cd "$WORK" || exit 1
+fails=0; checks=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# expect EXIT FRAGMENTS -- ARGS...: runs credere, checks the exit status and that
+# stderr contains every fragment (separated by ' && ').
+expect() {
+  local want=$1 frags=$2; shift 3
+  checks=$((checks + 1))
+  "$CREDERE" "$@" >out.txt 2>err.txt; local got=$?
+  if [ "$got" != "$want" ]; then fail "credere $* exited $got, expected $want"; cat err.txt; return; fi
+  local rest=$frags
+  while [ -n "$rest" ]; do
+    local f=${rest%% && *}
+    if [ "$f" = "$rest" ]; then rest=""; else rest=${rest#* && }; fi
+    grep -qF -- "$f" err.txt || { fail "credere $*: stderr lacks '$f'"; cat err.txt; }
+  done
+}
+
+BAD=$SRC/tests/bad-inputs
+sentinel() { printf 'not touched\n' > "$1"; }
+# --- every bad experiment file: check and run, no output created, existing untouched
+while IFS='|' read -r file code frags; do
+  file=$(echo "$file" | xargs); code=$(echo "$code" | xargs); frags=$(echo "$frags" | sed 's/^ *//; s/ *$//')
+  case "$file" in ''|\#*) continue ;; esac
+  expect "$code" "$frags" -- check "$BAD/$file"
+  rm -f new.h5
+  expect "$code" "$frags" -- run "$BAD/$file" -o new.h5 --quiet
+  [ -e new.h5 ] && fail "$file: run created new.h5"
+  sentinel old.h5
+  expect "$code" "$frags" -- run "$BAD/$file" -o old.h5 --force --quiet
+  [ "$(cat old.h5)" = "not touched" ] || fail "$file: run --force changed old.h5"
+done < "$BAD/cases.txt"
+
+# --- files that cannot be read
+expect 2 "nonexistent.yaml: cannot open: No such file or directory" -- check nonexistent.yaml
+mkdir -p adir
+expect 2 "adir: cannot open" -- check adir
+expect 2 "adir: cannot open" -- run adir -o x.h5 --quiet
+[ -e x.h5 ] && fail "unreadable experiment created x.h5"
+
+# --- --set errors
+Q=$SRC/experiments/quickstart.yaml
+expect 2 "--set economy.sytemic_loading=0.4: unknown key && did you mean 'economy.systemic_loading'" -- check "$Q" --set economy.sytemic_loading=0.4
+expect 2 "--set economy.systemic_loading=abc: expected a number, got 'abc'" -- check "$Q" --set economy.systemic_loading=abc
+expect 2 "--set economy.systemic_loading=1.5" -- check "$Q" --set economy.systemic_loading=1.5
+expect 2 "missing '='" -- check "$Q" --set economy.systemic_loading
+expect 2 "the squared loadings sum to" -- check "$Q" --set economy.sector_loading=0.99
+expect 2 "population.pd.mean" -- check "$Q" --set population.pd.mean=1.2
+
+# --- bad options
+expect 2 "unknown option '--bogus'" -- run "$Q" --bogus
+expect 2 "--threads needs a positive integer" -- run "$Q" --threads 0
+expect 2 "--threads needs a positive integer" -- run "$Q" --threads abc
+expect 2 "missing the experiment file" -- run
+expect 2 "-o needs a file name" -- run "$Q" -o
+expect 2 "unknown command 'rnu'; did you mean 'run'" -- rnu
+expect 2 "unknown mode 'direkt'; did you mean 'direct'" -- modes direkt
+expect 2 "missing the results file" -- info
+
+# --- help and version for every command
+for c in run check modes info bench help; do
+  checks=$((checks + 1))
+  "$CREDERE" "$c" --help > help.txt 2>&1 || fail "$c --help exited $?"
+  grep -q "usage: credere $c" help.txt || fail "$c --help lacks its usage line"
+done
+checks=$((checks + 1))
+"$CREDERE" --help | grep -q "usage: credere COMMAND" || fail "--help"
+"$CREDERE" --version | grep -q "^credere [0-9]" || fail "--version"
+"$CREDERE" --version | grep -q "HDF5 1\." || fail "--version lacks library versions"
+
+# --- check prints a resolved configuration that reads back identically
+"$CREDERE" check "$Q" --set economy.systemic_loading=0.35 > resolved.yaml || fail "check quickstart"
+grep -q "systemic_loading: 0.35" resolved.yaml || fail "check does not show the --set value"
+"$CREDERE" check resolved.yaml > resolved2.yaml || fail "check of resolved config"
+cmp -s resolved.yaml resolved2.yaml || fail "resolved configuration does not round-trip"
+
+# --- modes
+"$CREDERE" modes | grep -q "direct" || fail "modes lacks direct"
+"$CREDERE" modes direct | grep -q "loss sharing" || fail "modes direct"
+
+# --- run, refuse to overwrite, info
+SMALL=(--set population.smes=500 --set experiment.periods=4 --set experiment.burn_in=1 --set experiment.replications=2)
+"$CREDERE" run "$Q" -o r.h5 --quiet "${SMALL[@]}" > run.txt 2> run.err || fail "run exited $?"
+grep -q "results: r.h5" run.txt || fail "run does not print the output path"
+grep -q "^direct " run.txt || fail "run does not print the summary table"
+cp r.h5 r.copy
+expect 2 "r.h5: output exists" -- run "$Q" -o r.h5 --quiet "${SMALL[@]}"
+cmp -s r.h5 r.copy || fail "refused run changed r.h5"
+"$CREDERE" run "$Q" -o r.h5 --quiet --force "${SMALL[@]}" > /dev/null 2>&1 || fail "--force run"
+"$CREDERE" info r.h5 > info.txt || fail "info exited $?"
+grep -q "status: *complete" info.txt || fail "info: status"
+grep -q "units done: *2 of 2" info.txt || fail "info: completion"
+grep -q "seed: *20261127" info.txt || fail "info: seed"
+expect 2 "not a credere results file" -- info "$Q"
+expect 2 "cannot open" -- info missing.h5
+# non-tty progress: plain lines
+"$CREDERE" run "$Q" -o p.h5 "${SMALL[@]}" > /dev/null 2> prog.txt || fail "run with progress"
+grep -q "^progress: 100.0%" prog.txt || fail "plain progress line missing"
+
+# --- SIGTERM: completed units saved, status interrupted, exit 3
+"$CREDERE" run "$Q" -o int.h5 --quiet --set population.smes=20000 --set experiment.replications=2000 > /dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -TERM $pid; wait $pid; rc=$?
+checks=$((checks + 1))
+[ "$rc" = 3 ] || fail "SIGTERM: exit $rc, expected 3"
+"$CREDERE" info int.h5 > iinfo.txt 2>&1 || fail "info on interrupted file"
+grep -q "status: *interrupted" iinfo.txt || fail "interrupted status not recorded"
+
+echo "$checks checks, $fails failures"
+[ "$fails" = 0 ]
