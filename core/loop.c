@@ -25,7 +25,7 @@ cr_status cr_engine_init(cr_engine *e, int threads)
     if (threads < 1)
         return CR_EINVAL;
     e->threads = threads;
-    e->rng = calloc((size_t)threads, sizeof *e->rng);
+    e->rng = calloc((size_t)threads, sizeof(gsl_rng *));
     if (!e->rng)
         return CR_ENOMEM;
     for (int i = 0; i < threads; i++) {
@@ -54,17 +54,15 @@ static void sweep(const cr_engine *e, const cr_phase_table *t, void *model, size
                   int period, int first, int last)
 {
     size_t nb = cr_nblocks(nagents);
-    int threads = e->threads;
-    gsl_rng **rngs = e->rng;
-#pragma omp parallel for num_threads(threads) schedule(static) default(none)                       \
-    shared(t, model, nagents, period, first, last, nb, rngs)
+#pragma omp parallel for num_threads(e->threads) schedule(static) default(none)                    \
+    shared(e, t, model, nagents, period, first, last, nb)
     for (size_t b = 0; b < nb; b++) {
         cr_sweep s;
         s.period = period;
         s.block = b;
         s.lo = b * CR_BLOCK;
         s.hi = s.lo + CR_BLOCK < nagents ? s.lo + CR_BLOCK : nagents;
-        s.rng = rngs[omp_get_thread_num()];
+        s.rng = e->rng[omp_get_thread_num()];
         for (int p = first; p < last; p++)
             if (t->phase[p].agents)
                 t->phase[p].agents(model, &s);

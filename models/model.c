@@ -64,7 +64,7 @@ static cr_status prior_from_population(cr_model *m, cr_diag *d)
         return CR_ENOMEM;
     moment_args ma = {m->beta_a, m->beta_b, m->ppy, 1};
     gsl_function f = {logit_moment, &ma};
-    double m1, m2, err;
+    double m1 = 0.0, m2 = 0.0, err = 0.0;
     int rc = gsl_integration_qags(&f, 0.0, 1.0, 0.0, 1e-10, 1000, w, &m1, &err);
     ma.k = 2;
     if (rc == GSL_SUCCESS)

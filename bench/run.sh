@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the standard benchmark and prints a Markdown section for bench/RESULTS.md:
+# machine, compiler, flags, commit, then `credere bench`'s table.
+#   bench/run.sh [BUILD_DIR] [--append]     (default build dir: build)
+# --append adds the section at the end of bench/RESULTS.md (earlier numbers stay).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=build; APPEND=0
+for a in "$@"; do
+  case "$a" in
+    --append) APPEND=1 ;;
+    *) BUILD=$a ;;
+  esac
+done
+CREDERE=$BUILD/credere
+[ -x "$CREDERE" ] || { echo "no $CREDERE: run 'make build' first" >&2; exit 2; }
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+cores=$(nproc)
+mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
+section=$(mktemp)
+{
+  echo "## $(date -u +%Y-%m-%d) $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+  echo
+  echo "- machine: $cpu, $cores cores, $mem ($(uname -sr))"
+  echo "- build: $("$CREDERE" --version | sed -n 2p); $("$CREDERE" --version | sed -n 3p)"
+  echo "- flags: $(grep -m1 CR_COMPILE_FLAGS "$BUILD/generated/cr_buildinfo.h" | sed 's/.*FLAGS "//; s/"$//')"
+  echo "- command: \`$CREDERE bench\`"
+  echo
+  echo '```'
+  "$CREDERE" bench
+  echo '```'
+  echo
+} > "$section"
+cat "$section"
+if [ "$APPEND" = 1 ]; then
+  cat "$section" >> bench/RESULTS.md
+  echo "appended to bench/RESULTS.md" >&2
+fi
+rm -f "$section"
