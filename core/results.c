@@ -1,4 +1,5 @@
-/* The HDF5 results file, format_version 1: writer and `info` reader.
+/* The HDF5 results file, format_version 1: the writer (the `info` reader is in
+ * results_info.c; shared internals in results_impl.h).
  *
  * Layout (see results.h): the dimension scales /cell, /replication and /period live
  * in the root group, once. Datasets in /design, /metrics and /progress attach to
@@ -31,12 +32,10 @@
 #include <libfyaml.h>
 
 #include "cr_buildinfo.h"
+#include "core/results_impl.h"
 
 #define CR_STR2(x) #x
 #define CR_STR(x) CR_STR2(x)
-
-/* Rows of the design table that `info` prints before summarising the rest. */
-#define INFO_MAX_DESIGN_ROWS 100
 
 struct cr_results {
     char *path;
@@ -48,21 +47,17 @@ struct cr_results {
 
 /* ------------------------------------------------------------------ HDF5 errors */
 
-/* Saved automatic error printing of the default stack. */
-typedef struct {
-    H5E_auto2_t func;
-    void *data;
-} quiet_state;
-
-static quiet_state quiet_begin(void)
+/* Switches automatic error printing of the default stack off; returns what it was. */
+cr_i_results_quiet cr_i_results_quiet_begin(void)
 {
-    quiet_state q = {NULL, NULL};
+    cr_i_results_quiet q = {NULL, NULL};
     H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     return q;
 }
 
-static void quiet_end(quiet_state q)
+/* Restores the error printing saved by cr_i_results_quiet_begin. */
+void cr_i_results_quiet_end(cr_i_results_quiet q)
 {
     H5Eset_auto2(H5E_DEFAULT, q.func, q.data);
 }
@@ -89,19 +84,8 @@ static void h5_innermost(char *buf, size_t len)
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_cb, &w);
 }
 
-/* Failure context of one public call: the first failure is recorded, later ones
- * (often consequences of the first) are ignored. */
-typedef struct {
-    const char *path;
-    cr_diag *d;
-    cr_status status;
-} ctx;
-
-static void note_h5(ctx *c, cr_status s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Records an HDF5 failure "PATH: WHAT: innermost HDF5 message" with status s. */
-static void note_h5(ctx *c, cr_status s, const char *fmt, ...)
+void cr_i_results_note_h5(cr_i_results_ctx *c, cr_status s, const char *fmt, ...)
 {
     if (c->status != CR_OK)
         return;
@@ -128,7 +112,7 @@ static hid_t vlen_utf8(void)
 }
 
 /* Writes a scalar string attribute, creating it or overwriting it in place. */
-static int put_str_attr(ctx *c, hid_t obj, const char *name, const char *value)
+static int put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value)
 {
     const char *v = value ? value : "";
     hid_t t = vlen_utf8(), sp = H5Screate(H5S_SCALAR), a = -1;
@@ -141,7 +125,7 @@ static int put_str_attr(ctx *c, hid_t obj, const char *name, const char *value)
         ok = a >= 0 && H5Awrite(a, t, &v) >= 0;
     }
     if (!ok)
-        note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
     if (a >= 0)
         H5Aclose(a);
     if (sp >= 0)
@@ -152,7 +136,7 @@ static int put_str_attr(ctx *c, hid_t obj, const char *name, const char *value)
 }
 
 /* Writes a scalar numeric attribute: file type ftype, memory type mtype. */
-static int put_num_attr(ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+static int put_num_attr(cr_i_results_ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
                         const void *value)
 {
     hid_t sp = H5Screate(H5S_SCALAR), a = -1;
@@ -160,7 +144,7 @@ static int put_num_attr(ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t 
         a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
     int ok = a >= 0 && H5Awrite(a, mtype, value) >= 0;
     if (!ok)
-        note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
     if (a >= 0)
         H5Aclose(a);
     if (sp >= 0)
@@ -169,7 +153,7 @@ static int put_num_attr(ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t 
 }
 
 /* The `units` and `long_name` attributes every dataset carries. */
-static int put_var_attrs(ctx *c, hid_t ds, const char *units, const char *long_name)
+static int put_var_attrs(cr_i_results_ctx *c, hid_t ds, const char *units, const char *long_name)
 {
     if (put_str_attr(c, ds, "units", units) < 0)
         return -1;
@@ -177,7 +161,8 @@ static int put_var_attrs(ctx *c, hid_t ds, const char *units, const char *long_n
 }
 
 /* Creates /<name> as a dimension scale of n int64 values 0..n-1. */
-static hid_t make_scale(ctx *c, hid_t file, const char *name, size_t n, const char *long_name)
+static hid_t make_scale(cr_i_results_ctx *c, hid_t file, const char *name, size_t n,
+                        const char *long_name)
 {
     hsize_t dim = n;
     int64_t *v = malloc(n * sizeof *v);
@@ -193,7 +178,7 @@ static hid_t make_scale(ctx *c, hid_t file, const char *name, size_t n, const ch
     int ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
              H5DSset_scale(ds, name) >= 0;
     if (!ok)
-        note_h5(c, CR_EHDF5, "cannot create dimension scale /%s", name);
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot create dimension scale /%s", name);
     free(v);
     if (sp >= 0)
         H5Sclose(sp);
@@ -208,22 +193,23 @@ static hid_t make_scale(ctx *c, hid_t file, const char *name, size_t n, const ch
 
 /* Creates group/name with the given shape, type and creation properties, attaches
  * the scales and writes units and long_name; returns the open dataset. */
-static hid_t make_dataset(ctx *c, hid_t group, const char *gname, const char *name, hid_t ftype,
-                          int rank, const hsize_t *dims, hid_t dcpl, const hid_t *scales,
-                          const char *units, const char *long_name)
+static hid_t make_dataset(cr_i_results_ctx *c, hid_t group, const char *gname, const char *name,
+                          hid_t ftype, int rank, const hsize_t *dims, hid_t dcpl,
+                          const hid_t *scales, const char *units, const char *long_name)
 {
     hid_t sp = H5Screate_simple(rank, dims, NULL), ds = -1;
     if (sp >= 0)
         ds = H5Dcreate2(group, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (ds < 0)
-        note_h5(c, CR_EHDF5, "cannot create /%s/%s", gname, name);
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot create /%s/%s", gname, name);
     if (sp >= 0)
         H5Sclose(sp);
     if (ds < 0)
         return -1;
     for (int i = 0; i < rank; i++) {
         if (H5DSattach_scale(ds, scales[i], (unsigned)i) < 0) {
-            note_h5(c, CR_EHDF5, "cannot attach dimension %d of /%s/%s", i, gname, name);
+            cr_i_results_note_h5(c, CR_EHDF5, "cannot attach dimension %d of /%s/%s", i, gname,
+                                 name);
             H5Dclose(ds);
             return -1;
         }
@@ -235,11 +221,11 @@ static hid_t make_dataset(ctx *c, hid_t group, const char *gname, const char *na
     return ds;
 }
 
-static hid_t make_group(ctx *c, hid_t file, const char *name)
+static hid_t make_group(cr_i_results_ctx *c, hid_t file, const char *name)
 {
     hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
-        note_h5(c, CR_EHDF5, "cannot create group /%s", name);
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot create group /%s", name);
     return g;
 }
 
@@ -312,7 +298,7 @@ static cr_status output_exists(const char *path, cr_diag *d)
 }
 
 /* Root attributes: format, provenance and status = "running". */
-static int write_root_attrs(ctx *c, hid_t file, const cr_results_spec *s)
+static int write_root_attrs(cr_i_results_ctx *c, hid_t file, const cr_results_spec *s)
 {
     char libs[256], host[256] = "unknown", created[32] = "unknown";
     cr_library_versions(libs, sizeof libs);
@@ -351,7 +337,7 @@ static int write_root_attrs(ctx *c, hid_t file, const cr_results_spec *s)
 }
 
 /* /design/mode and /design/<param>. */
-static int write_design(ctx *c, hid_t file, const cr_results_spec *s, hid_t cell_scale)
+static int write_design(cr_i_results_ctx *c, hid_t file, const cr_results_spec *s, hid_t cell_scale)
 {
     hid_t g = make_group(c, file, "design");
     if (g < 0)
@@ -368,7 +354,7 @@ static int write_design(ctx *c, hid_t file, const cr_results_spec *s, hid_t cell
         goto done;
     }
     if (ds < 0 || H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->cell_mode) < 0) {
-        note_h5(c, CR_EHDF5, "cannot write /design/mode");
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot write /design/mode");
         goto done;
     }
     for (size_t j = 0; j < s->nparams; j++) {
@@ -379,7 +365,7 @@ static int write_design(ctx *c, hid_t file, const cr_results_spec *s, hid_t cell
                                 &cell_scale, p->units, p->long_name);
         int w = pd >= 0 && H5Dwrite(pd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) >= 0;
         if (!w)
-            note_h5(c, CR_EHDF5, "cannot write /design/%s", p->name);
+            cr_i_results_note_h5(c, CR_EHDF5, "cannot write /design/%s", p->name);
         if (pd >= 0)
             H5Dclose(pd);
         if (!w)
@@ -397,7 +383,8 @@ done:
 }
 
 /* Empty /metrics/<name> datasets (fill NaN), kept open in r->metric. */
-static int create_metrics(ctx *c, cr_results *r, const cr_results_spec *s, const hid_t *scales)
+static int create_metrics(cr_i_results_ctx *c, cr_results *r, const cr_results_spec *s,
+                          const hid_t *scales)
 {
     hid_t g = make_group(c, r->file, "metrics");
     if (g < 0)
@@ -412,7 +399,7 @@ static int create_metrics(ctx *c, cr_results *r, const cr_results_spec *s, const
     if (ok && s->compression > 0)
         ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)s->compression) >= 0;
     if (!ok)
-        note_h5(c, CR_EHDF5, "cannot set up the metric datasets");
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot set up the metric datasets");
     for (size_t m = 0; ok && m < s->nmetrics; m++) {
         const cr_var_desc *v = &s->metrics[m];
         r->metric[m] = make_dataset(c, g, "metrics", v->name, H5T_IEEE_F64LE, 3, dims, dcpl, scales,
@@ -426,7 +413,8 @@ static int create_metrics(ctx *c, cr_results *r, const cr_results_spec *s, const
 }
 
 /* /progress/done, all 0, kept open in r->done. */
-static int create_progress(ctx *c, cr_results *r, const cr_results_spec *s, const hid_t *scales)
+static int create_progress(cr_i_results_ctx *c, cr_results *r, const cr_results_spec *s,
+                           const hid_t *scales)
 {
     hid_t g = make_group(c, r->file, "progress");
     if (g < 0)
@@ -435,7 +423,7 @@ static int create_progress(ctx *c, cr_results *r, const cr_results_spec *s, cons
     uint8_t zero = 0;
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (dcpl < 0 || H5Pset_fill_value(dcpl, H5T_NATIVE_UINT8, &zero) < 0)
-        note_h5(c, CR_EHDF5, "cannot set up /progress/done");
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot set up /progress/done");
     else
         r->done = make_dataset(c, g, "progress", "done", H5T_STD_U8LE, 2, dims, dcpl, scales, "1",
                                "1 once the unit (cell, replication) is written");
@@ -467,7 +455,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
     cr_status st = check_spec(s, d);
     if (st != CR_OK)
         return st;
-    ctx c = {s->path, d, CR_OK};
+    cr_i_results_ctx c = {s->path, d, CR_OK};
     struct stat sb;
     if (!s->force && lstat(s->path, &sb) == 0)
         return output_exists(s->path, d);
@@ -491,7 +479,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
 
     r->file = H5Fcreate(s->path, s->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
     if (r->file < 0) {
-        note_h5(&c, CR_EIO, "cannot create");
+        cr_i_results_note_h5(&c, CR_EIO, "cannot create");
         release(r);
         if (!s->force && lstat(s->path, &sb) == 0)
             return output_exists(s->path, d);
@@ -509,7 +497,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
              write_design(&c, r->file, s, scales[0]) == 0 &&
              create_metrics(&c, r, s, scales) == 0 && create_progress(&c, r, s, scales) == 0;
     if (ok && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {
-        note_h5(&c, CR_EHDF5, "cannot flush");
+        cr_i_results_note_h5(&c, CR_EHDF5, "cannot flush");
         ok = 0;
     }
     for (int i = 0; i < 3; i++)
@@ -529,9 +517,9 @@ cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_di
 {
     if (!out)
         return cr_diag_set(d, CR_EINVAL, "results: no output handle");
-    quiet_state q = quiet_begin();
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
     cr_status s = create_impl(spec, out, d);
-    quiet_end(q);
+    cr_i_results_quiet_end(q);
     return s;
 }
 
@@ -539,16 +527,16 @@ cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_di
 
 /* Writes n elements of buf to the hyperslab (start, count) of ds, whose extent is
  * dims; on failure records "WHAT" in c. */
-static int write_slab(ctx *c, hid_t ds, int rank, const hsize_t *dims, const hsize_t *start,
-                      const hsize_t *count, hsize_t n, hid_t mtype, const void *buf,
-                      const char *what)
+static int write_slab(cr_i_results_ctx *c, hid_t ds, int rank, const hsize_t *dims,
+                      const hsize_t *start, const hsize_t *count, hsize_t n, hid_t mtype,
+                      const void *buf, const char *what)
 {
     hid_t mem = H5Screate_simple(1, &n, NULL), fsp = H5Screate_simple(rank, dims, NULL);
     int ok = mem >= 0 && fsp >= 0 &&
              H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
              H5Dwrite(ds, mtype, mem, fsp, H5P_DEFAULT, buf) >= 0;
     if (!ok)
-        note_h5(c, CR_EHDF5, "cannot write %s", what);
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot write %s", what);
     if (fsp >= 0)
         H5Sclose(fsp);
     if (mem >= 0)
@@ -559,7 +547,7 @@ static int write_slab(ctx *c, hid_t ds, int rank, const hsize_t *dims, const hsi
 static cr_status write_unit_impl(cr_results *r, size_t cell, size_t rep, const double *values,
                                  cr_diag *d)
 {
-    ctx c = {r->path, d, CR_OK};
+    cr_i_results_ctx c = {r->path, d, CR_OK};
     char what[128];
     hsize_t dims[3] = {r->ncells, r->nreplications, r->nperiods};
     hsize_t start[3] = {cell, rep, 0}, count[3] = {1, 1, r->nperiods};
@@ -575,7 +563,7 @@ static cr_status write_unit_impl(cr_results *r, size_t cell, size_t rep, const d
     if (write_slab(&c, r->done, 2, dims, start, count, 1, H5T_NATIVE_UINT8, &flag, what) < 0)
         return c.status;
     if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        note_h5(&c, CR_EIO, "cannot flush unit (%zu, %zu)", cell, rep);
+        cr_i_results_note_h5(&c, CR_EIO, "cannot flush unit (%zu, %zu)", cell, rep);
     return c.status;
 }
 
@@ -587,9 +575,9 @@ cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
     if (cell >= r->ncells || replication >= r->nreplications)
         return cr_diag_set(d, CR_EINVAL, "%s: unit (%zu, %zu) outside %zu cells x %zu replications",
                            r->path, cell, replication, r->ncells, r->nreplications);
-    quiet_state q = quiet_begin();
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
     cr_status s = write_unit_impl(r, cell, replication, values, d);
-    quiet_end(q);
+    cr_i_results_quiet_end(q);
     return s;
 }
 
@@ -600,11 +588,11 @@ cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d)
     if (strcmp(status, "running") != 0 && strcmp(status, "interrupted") != 0 &&
         strcmp(status, "complete") != 0)
         return cr_diag_set(d, CR_EINVAL, "%s: unknown status '%s'", r->path, status);
-    ctx c = {r->path, d, CR_OK};
-    quiet_state q = quiet_begin();
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
     if (put_str_attr(&c, r->file, "status", status) == 0 && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        note_h5(&c, CR_EIO, "cannot flush");
-    quiet_end(q);
+        cr_i_results_note_h5(&c, CR_EIO, "cannot flush");
+    cr_i_results_quiet_end(q);
     return c.status;
 }
 
@@ -613,9 +601,9 @@ cr_status cr_results_close(cr_results **r, cr_diag *d)
     if (!r || !*r)
         return CR_OK;
     char *path = strdup((*r)->path);
-    quiet_state q = quiet_begin();
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
     herr_t rc = release(*r);
-    quiet_end(q);
+    cr_i_results_quiet_end(q);
     *r = NULL;
     cr_status s = CR_OK;
     if (rc < 0)
@@ -624,360 +612,7 @@ cr_status cr_results_close(cr_results **r, cr_diag *d)
     return s;
 }
 
-/* ------------------------------------------------------------------ reading helpers */
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
-/* A string attribute (variable or fixed length, one element) as a malloc'd
- * string; NULL when missing or not a string. */
-static char *get_str_attr(hid_t obj, const char *name)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1; /* read as stored: cset conversions do not exist */
-    hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
-    char *res = NULL;
-    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING &&
-        H5Sget_simple_extent_npoints(sp) == 1) {
-        if (H5Tis_variable_str(t) > 0) {
-            char *v = NULL;
-            if (H5Aread(a, t, &v) >= 0 && v) {
-                res = strdup(v);
-                H5free_memory(v);
-            }
-        } else {
-            res = calloc(H5Tget_size(t) + 1, 1);
-            if (res && H5Aread(a, t, res) < 0) {
-                free(res);
-                res = NULL;
-            }
-        }
-    }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    return res;
-}
-
-/* A scalar integer attribute read as mtype (H5T_NATIVE_LLONG or _ULLONG); 0 if ok. */
-static int get_int_attr(hid_t obj, const char *name, hid_t mtype, void *out)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
-    int ok = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER &&
-             H5Sget_simple_extent_npoints(sp) == 1 && H5Aread(a, mtype, out) >= 0;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    return ok ? 0 : -1;
-}
-
-/* Opens loc/name, which must have rank `rank` and, where want[i] > 0, extent
- * want[i]; its extent goes to dims. Failures are noted as a damaged file. */
-static hid_t open_dataset(ctx *c, hid_t loc, const char *name, int rank, const hsize_t *want,
-                          hsize_t *dims)
-{
-    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT), sp = ds >= 0 ? H5Dget_space(ds) : -1;
-    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == rank &&
-             H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
-    for (int i = 0; ok && i < rank; i++)
-        ok = !want || want[i] == 0 || dims[i] == want[i];
-    if (!ok)
-        note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", name);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (!ok && ds >= 0)
-        H5Dclose(ds);
-    return ok ? ds : -1;
-}
-
-/* n strings of a 1-D variable-length string dataset as malloc'd copies; NULL on
- * failure (the writer stores /design/mode as variable-length strings). */
-static char **get_strings(hid_t ds, size_t n)
-{
-    char **res = calloc(n ? n : 1, sizeof *res), **v = calloc(n ? n : 1, sizeof *v);
-    hid_t t = H5Dget_type(ds); /* read as stored, like get_str_attr */
-    int ok = res && v && t >= 0 && H5Tis_variable_str(t) > 0 &&
-             H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (res[i] = strdup(v[i] ? v[i] : "")) != NULL;
-    for (size_t i = 0; v && i < n; i++)
-        H5free_memory(v[i]);
-    free(v);
-    if (t >= 0)
-        H5Tclose(t);
-    if (!ok) {
-        free_names(res, res ? n : 0);
-        res = NULL;
-    }
-    return res;
-}
-
-/* Names of the links of a group, in name order. */
-typedef struct {
-    char **names;
-    size_t n, cap;
-    const char *skip; /* a name to leave out, or NULL */
-} name_list;
-
-static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)g;
-    (void)info;
-    name_list *l = data;
-    if (l->skip && strcmp(name, l->skip) == 0)
-        return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        char **p = realloc(l->names, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->names = p;
-        l->cap = cap;
-    }
-    if (!(l->names[l->n] = strdup(name)))
-        return -1;
-    l->n++;
-    return 0;
-}
-
-/* ------------------------------------------------------------------ info */
-
-/* Root string attributes that info shows. */
-static const char *const info_attrs[] = {"status",       "experiment",       "software_version",
-                                         "git_revision", "compiler",         "compile_flags",
-                                         "build_type",   "library_versions", "created",
-                                         "host",         "command_line"};
-#define NINFO_ATTRS (sizeof info_attrs / sizeof info_attrs[0])
-
-/* Everything `info` shows, read before anything is printed. */
-typedef struct {
-    char *attr[NINFO_ATTRS]; /* as info_attrs; NULL when not recorded */
-    char seed[32], threads[32];
-    hsize_t ncells, nreps, nperiods;
-    size_t ndone;
-    char **mode;       /* [ncells] */
-    name_list metrics; /* names under /metrics */
-    name_list params;  /* names under /design except mode */
-    double *values;    /* [params.n * ncells], by parameter */
-} info_data;
-
-/* A root string attribute read by info, or "(not recorded)". */
-static const char *attr_text(const info_data *x, const char *name)
-{
-    for (size_t i = 0; i < NINFO_ATTRS; i++)
-        if (strcmp(info_attrs[i], name) == 0 && x->attr[i])
-            return x->attr[i];
-    return "(not recorded)";
-}
-
-static void info_free(info_data *x)
-{
-    for (size_t i = 0; i < NINFO_ATTRS; i++)
-        free(x->attr[i]);
-    free_names(x->mode, x->mode ? x->ncells : 0);
-    free_names(x->metrics.names, x->metrics.n);
-    free_names(x->params.names, x->params.n);
-    free(x->values);
-}
-
-/* Reads the data sets of an already validated file into x. */
-static int info_read(ctx *c, hid_t f, info_data *x)
-{
-    hsize_t dims[2], n;
-    hid_t ds = open_dataset(c, f, "/progress/done", 2, NULL, dims);
-    if (ds < 0)
-        return -1;
-    x->ncells = dims[0];
-    x->nreps = dims[1];
-    size_t total = (size_t)(dims[0] * dims[1]);
-    uint8_t *done = malloc(total ? total : 1);
-    int ok = done && H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) >= 0;
-    if (!ok)
-        note_h5(c, CR_EINPUT, "damaged results file: cannot read /progress/done");
-    for (size_t i = 0; ok && i < total; i++)
-        x->ndone += done[i] != 0;
-    free(done);
-    H5Dclose(ds);
-    if (!ok || (ds = open_dataset(c, f, "/period", 1, NULL, &x->nperiods)) < 0)
-        return -1;
-    H5Dclose(ds);
-    if ((ds = open_dataset(c, f, "/design/mode", 1, &x->ncells, &n)) < 0)
-        return -1;
-    if (!(x->mode = get_strings(ds, (size_t)n)))
-        note_h5(c, CR_EINPUT, "damaged results file: cannot read /design/mode");
-    H5Dclose(ds);
-    if (!x->mode)
-        return -1;
-
-    name_list *lists[2] = {&x->metrics, &x->params};
-    x->params.skip = "mode"; /* design parameters: every /design dataset but mode */
-    const char *groups[2] = {"/metrics", "/design"};
-    for (int k = 0; k < 2; k++) {
-        hid_t g = H5Gopen2(f, groups[k], H5P_DEFAULT);
-        hsize_t idx = 0;
-        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_cb, lists[k]) < 0)
-            note_h5(c, CR_EINPUT, "damaged results file: cannot list %s", groups[k]);
-        if (g >= 0)
-            H5Gclose(g);
-        if (c->status != CR_OK)
-            return -1;
-    }
-    size_t np = x->params.n, nvalues = np * (size_t)x->ncells;
-    x->values = malloc((nvalues ? nvalues : 1) * sizeof *x->values);
-    if (!x->values) {
-        c->status = cr_diag_set(c->d, CR_ENOMEM, "%s: out of memory", c->path);
-        return -1;
-    }
-    for (size_t j = 0; j < np; j++) {
-        char name[1024];
-        snprintf(name, sizeof name, "/design/%s", x->params.names[j]);
-        if ((ds = open_dataset(c, f, name, 1, &x->ncells, &n)) < 0)
-            return -1;
-        if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                    x->values + j * x->ncells) < 0)
-            note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", name);
-        H5Dclose(ds);
-        if (c->status != CR_OK)
-            return -1;
-    }
-    return 0;
-}
-
-static void info_print(FILE *out, const char *path, const info_data *x)
-{
-    size_t total = (size_t)(x->ncells * x->nreps);
-    fprintf(out, "file:            %s\n", path);
-    fprintf(out, "format:          %s %d\n", CR_FORMAT_NAME, CR_FORMAT_VERSION);
-    fprintf(out, "experiment:      %s\n", attr_text(x, "experiment"));
-    fprintf(out, "status:          %s\n", attr_text(x, "status"));
-    fprintf(out, "units done:      %zu of %zu (%.1f%%)\n", x->ndone, total,
-            total ? 100.0 * (double)x->ndone / (double)total : 0.0);
-    fprintf(out, "cells:           %zu (modes:", (size_t)x->ncells);
-    for (size_t i = 0; i < x->ncells; i++) { /* distinct modes, first-seen order */
-        size_t k = 0;
-        while (k < i && strcmp(x->mode[k], x->mode[i]) != 0)
-            k++;
-        if (k == i)
-            fprintf(out, "%s %s", i ? "," : "", x->mode[i]);
-    }
-    fprintf(out, ")\n");
-    fprintf(out, "replications:    %zu\n", (size_t)x->nreps);
-    fprintf(out, "periods:         %zu\n", (size_t)x->nperiods);
-    fprintf(out, "metrics:         %zu (", x->metrics.n);
-    for (size_t m = 0; m < x->metrics.n; m++)
-        fprintf(out, "%s%s", m ? ", " : "", x->metrics.names[m]);
-    fprintf(out, ")\n");
-    fprintf(out, "software:        credere %s (git %s)\n", attr_text(x, "software_version"),
-            attr_text(x, "git_revision"));
-    fprintf(out, "compiler:        %s (%s)\n", attr_text(x, "compiler"),
-            attr_text(x, "build_type"));
-    fprintf(out, "flags:           %s\n", attr_text(x, "compile_flags"));
-    fprintf(out, "libraries:       %s\n", attr_text(x, "library_versions"));
-    fprintf(out, "created:         %s\n", attr_text(x, "created"));
-    fprintf(out, "host:            %s\n", attr_text(x, "host"));
-    fprintf(out, "seed:            %s\n", x->seed);
-    fprintf(out, "threads:         %s\n", x->threads);
-    fprintf(out, "command line:    %s\n", attr_text(x, "command_line"));
-
-    /* Design table: cell, mode, one column per parameter. */
-    int mw = 4;
-    for (size_t i = 0; i < x->ncells; i++)
-        if ((int)strlen(x->mode[i]) > mw)
-            mw = (int)strlen(x->mode[i]);
-    fprintf(out, "design:\n  %6s  %-*s", "cell", mw, "mode");
-    for (size_t j = 0; j < x->params.n; j++)
-        fprintf(out, "  %12s", x->params.names[j]); /* a longer name sets its own width */
-    fputc('\n', out);
-    size_t rows = x->ncells < INFO_MAX_DESIGN_ROWS ? (size_t)x->ncells : INFO_MAX_DESIGN_ROWS;
-    for (size_t i = 0; i < rows; i++) {
-        fprintf(out, "  %6zu  %-*s", i, mw, x->mode[i]);
-        for (size_t j = 0; j < x->params.n; j++) {
-            int w = (int)strlen(x->params.names[j]);
-            fprintf(out, "  %*.6g", w > 12 ? w : 12, x->values[j * x->ncells + i]);
-        }
-        fputc('\n', out);
-    }
-    if (rows < x->ncells)
-        fprintf(out, "  ... %zu more cells\n", (size_t)x->ncells - rows);
-}
-
-static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
-{
-    ctx c = {path, d, CR_OK};
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    if (H5Fis_hdf5(path) <= 0)
-        return cr_diag_set(d, CR_EINPUT, "%s: not a credere results file (not an HDF5 file)", path);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        note_h5(&c, CR_EINPUT, "cannot open");
-        return c.status;
-    }
-    char *format = get_str_attr(f, "format");
-    long long version = 0;
-    if (!format)
-        c.status = cr_diag_set(d, CR_EINPUT,
-                               "%s: not a credere results file (no 'format' attribute)", path);
-    else if (strcmp(format, CR_FORMAT_NAME) != 0)
-        c.status = cr_diag_set(d, CR_EINPUT, "%s: not a credere results file (format is '%s')",
-                               path, format);
-    else if (get_int_attr(f, "format_version", H5T_NATIVE_LLONG, &version) < 0)
-        c.status = cr_diag_set(d, CR_EINPUT,
-                               "%s: not a credere results file (no integer format_version)", path);
-    else if (version != CR_FORMAT_VERSION)
-        c.status = cr_diag_set(d, CR_EINPUT,
-                               "%s: format_version %lld is not supported (this credere reads %d)",
-                               path, version, CR_FORMAT_VERSION);
-    free(format);
-    if (c.status != CR_OK) {
-        H5Fclose(f);
-        return c.status;
-    }
-    info_data x;
-    memset(&x, 0, sizeof x);
-    for (size_t i = 0; i < NINFO_ATTRS; i++)
-        x.attr[i] = get_str_attr(f, info_attrs[i]);
-    unsigned long long seed;
-    long long threads;
-    snprintf(x.seed, sizeof x.seed, "(not recorded)");
-    snprintf(x.threads, sizeof x.threads, "(not recorded)");
-    if (get_int_attr(f, "seed", H5T_NATIVE_ULLONG, &seed) == 0)
-        snprintf(x.seed, sizeof x.seed, "%llu", seed);
-    if (get_int_attr(f, "threads", H5T_NATIVE_LLONG, &threads) == 0)
-        snprintf(x.threads, sizeof x.threads, "%lld", threads);
-    if (info_read(&c, f, &x) == 0)
-        info_print(out, path, &x);
-    info_free(&x);
-    if (H5Fclose(f) < 0 && c.status == CR_OK)
-        note_h5(&c, CR_EHDF5, "cannot close");
-    return c.status;
-}
-
-cr_status cr_results_info(const char *path, FILE *out, cr_diag *d)
-{
-    if (!path || !out)
-        return cr_diag_set(d, CR_EINVAL, "results info: no file or no output stream");
-    quiet_state q = quiet_begin();
-    cr_status s = info_impl(path, out, d);
-    quiet_end(q);
-    return s;
-}
+/* ------------------------------------------------------------------ provenance */
 
 void cr_library_versions(char *buf, size_t len)
 {

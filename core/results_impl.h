@@ -1,0 +1,43 @@
+/* Internals of the results module, shared by results.c (the writer) and
+ * results_info.c (the `info` reader) and by nothing else; the public interface
+ * is results.h.
+ *
+ * Every public function switches HDF5's automatic error printing off on entry
+ * (cr_i_results_quiet_begin) and restores it on return (cr_i_results_quiet_end);
+ * failures are recorded in a cr_i_results_ctx with the innermost message of the
+ * HDF5 error stack.
+ */
+#ifndef CR_RESULTS_IMPL_H
+#define CR_RESULTS_IMPL_H
+
+#include <hdf5.h>
+
+#include "core/status.h"
+
+/* Saved automatic error printing of the default stack. */
+typedef struct {
+    H5E_auto2_t func;
+    void *data;
+} cr_i_results_quiet;
+
+/* Switches automatic error printing of the default stack off; returns what it was. */
+cr_i_results_quiet cr_i_results_quiet_begin(void);
+
+/* Restores the error printing saved by cr_i_results_quiet_begin. */
+void cr_i_results_quiet_end(cr_i_results_quiet q);
+
+/* Failure context of one public call: the first failure is recorded, later ones
+ * (often consequences of the first) are ignored. */
+typedef struct {
+    const char *path;
+    cr_diag *d;
+    cr_status status;
+} cr_i_results_ctx;
+
+/* Records an HDF5 failure "PATH: WHAT: innermost HDF5 message" with status s,
+ * unless c already holds a failure. Call it right after the failing HDF5 call:
+ * every HDF5 API call clears the error stack. */
+void cr_i_results_note_h5(cr_i_results_ctx *c, cr_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
