@@ -179,8 +179,9 @@ void cr_run_summary_print(const cr_run_summary *s, FILE *out)
                 half = gsl_cdf_tdist_Pinv(0.975, (double)(s->n[c] - 1)) * s->sd[idx] /
                        sqrt((double)s->n[c]);
             char cell[64];
-            snprintf(cell, sizeof cell, "%.4f ± %.4f", s->mean[idx], half);
-            fprintf(out, "  %-22s", cell);
+            int len = snprintf(cell, sizeof cell, "%.4f ± %.4f", s->mean[idx], half);
+            /* pad by displayed width: '±' is two bytes in UTF-8 but one column */
+            fprintf(out, "  %s%*s", cell, len - 1 < 22 ? 22 - (len - 1) : 0, "");
         }
         fputc('\n', out);
     }
