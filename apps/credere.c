@@ -19,6 +19,7 @@
 #include "experiments/bench.h"
 #include "experiments/runner.h"
 #include "experiments/setup.h"
+#include "models/metrics.h"
 #include "models/mode.h"
 
 #define MAX_SETS 256
@@ -241,6 +242,13 @@ static int cmd_check(int argc, char **argv)
             cr_experiment_keys_markdown(stdout);
             return 0;
         }
+        if (strcmp(s, "--metrics") == 0) {
+            const cr_var_desc *tab = cr_metric_table();
+            printf("| metric | units | long_name |\n|---|---|---|\n");
+            for (int k = 0; k < CR_METRIC_COUNT; k++)
+                printf("| `%s` | %s | %s |\n", tab[k].name, tab[k].units, tab[k].long_name);
+            return 0;
+        }
         if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
             int rc = take_set("check", argc, argv, &i, &a);
             if (rc)
@@ -429,13 +437,14 @@ static const command commands[] = {
      cmd_run},
     {"check", "validate an experiment file and print the resolved configuration",
      "usage: credere check EXP.yaml [--set dotted.key=VALUE]...\n"
-     "       credere check --keys\n"
+     "       credere check --keys | --metrics\n"
      "\n"
      "Reads and validates the experiment file with its overrides and prints the fully\n"
      "resolved configuration (every key, defaults included) as YAML. Exit status 2 with\n"
      "a 'file:line:column: key: problem' message when something is wrong.\n"
      "--keys prints every key with its type, default, allowed values, units and\n"
-     "meaning as a Markdown table (the table of docs/experiment-file.md).\n",
+     "meaning as a Markdown table (the table of docs/experiment-file.md); --metrics\n"
+     "prints every metric with its units and long_name (the table of docs/format.md).\n",
      cmd_check},
     {"modes", "list the financing modes",
      "usage: credere modes [NAME]\n"

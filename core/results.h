@@ -68,7 +68,7 @@ cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_di
 cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
                                 const double *values, cr_diag *d);
 
-/* Sets the root `status` attribute ("running", "interrupted", "complete"). */
+/* Sets the root `status` attribute ("running", "interrupted", "failed", "complete"). */
 cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d);
 
 /* Closes the file and frees r; *r becomes NULL. Safe on NULL. */

@@ -40,9 +40,9 @@ typedef struct {
     uint8_t *flags;   /* CR_F_* events of the current period */
     int32_t *reentry; /* period at which an excluded slot gets a new entrant */
     /* fundamentals, hidden from lenders */
-    double *pd;        /* baseline default probability per period, pi_i */
-    double *threshold; /* Phi^-1(pi_i): the project fails when X_it < threshold */
-    double *logit_pd;  /* logit(pi_i), what screeners see with noise */
+    double *pd;        /* baseline annual default probability (hidden) */
+    double *threshold; /* Phi^-1(per-period PD): the project fails when X_it < it */
+    double *logit_pd;  /* logit(per-period PD), what screeners see with noise */
     /* observable */
     double *demand;     /* loan demand L_i */
     double *collateral; /* collateral as a share of the loan, c_i */

@@ -132,7 +132,9 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
     if (res) {
         cr_progress_finish(&prog, done);
         cr_diag tmp;
-        const char *status = st == CR_OK ? "complete" : "interrupted";
+        const char *status = st == CR_OK             ? "complete"
+                             : st == CR_EINTERRUPTED ? "interrupted"
+                                                     : "failed";
         cr_status st2 = cr_results_set_status(res, status, st == CR_OK ? d : &tmp);
         cr_status st3 = cr_results_close(&res, st == CR_OK && st2 == CR_OK ? d : &tmp);
         if (st == CR_OK)

@@ -296,23 +296,35 @@ cr_status cr_lend_books(void *model, int t)
     cr_model *m = model;
     cr_banks *b = &m->world->bank;
     const double payout = m->p->bank.dividend_payout;
+    const double target = m->p->bank.target_capital_ratio, rw = m->p->bank.risk_weight;
     cr_blocksum_reduce(&m->bacc, m->bank_sum);
     double profit_all = 0.0;
     for (size_t k = 0; k < b->n; k++) {
         const double *f = m->bank_sum + k * CR_B_COUNT;
         double assets0 = b->loans[k] + b->cash[k];
         double claims0 = b->deposits[k] + b->capital[k];
-        /* new loans are funded by new deposits; repaid and recovered principal
-         * repays deposits; the unrecovered principal is the credit loss */
-        double funding_cost = m->funding * (b->deposits[k] + f[CR_B_NEW]);
+        /* capital funds loans first; deposits fund the rest at the funding rate,
+         * over the period's book (after origination) */
+        double need = b->loans[k] + f[CR_B_NEW] - b->capital[k];
+        double funding_cost = m->funding * (need > 0.0 ? need : 0.0);
         double profit = f[CR_B_INTEREST] - funding_cost - f[CR_B_LOSS];
+        double loans = b->loans[k] + f[CR_B_NEW] - f[CR_B_REPAID] - f[CR_B_DEFAULTED];
+        /* dividends: a share of a positive profit, never taking capital below the
+         * target ratio of the remaining book */
         double dividend = profit > 0.0 ? payout * profit : 0.0;
-        b->loans[k] += f[CR_B_NEW] - f[CR_B_REPAID] - f[CR_B_DEFAULTED];
-        b->deposits[k] += f[CR_B_NEW] - f[CR_B_REPAID] - f[CR_B_RECOVERED];
-        b->cash[k] += f[CR_B_INTEREST] - funding_cost - dividend;
-        b->capital[k] += profit - dividend;
+        double room = b->capital[k] + profit - target * rw * loans;
+        if (dividend > room)
+            dividend = room > 0.0 ? room : 0.0;
+        double capital = b->capital[k] + profit - dividend;
+        double deposits = loans - capital > 0.0 ? loans - capital : 0.0;
+        b->cash[k] += f[CR_B_INTEREST] - funding_cost - dividend + f[CR_B_REPAID] +
+                      f[CR_B_RECOVERED] - f[CR_B_NEW] + (deposits - b->deposits[k]);
+        b->loans[k] = loans;
+        b->deposits[k] = deposits;
+        b->capital[k] = capital;
         profit_all += profit;
-        /* the identities, checked on each bank (cheap: a few flops a bank) */
+        /* the identities, checked on each bank (cheap: a few flops a bank): every
+         * flow was posted on both sides, so assets = liabilities + equity */
         double assets = b->loans[k] + b->cash[k];
         double claims = b->deposits[k] + b->capital[k];
         double scale = fabs(assets) + fabs(claims) + fabs(assets0) + fabs(claims0) + 1.0;
@@ -339,6 +351,12 @@ cr_status cr_lend_books(void *model, int t)
                         t, k, f[CR_B_DEFAULTED], f[CR_B_RECOVERED], f[CR_B_LOSS]);
             return CR_EACCOUNTING;
         }
+        /* the ledger agrees with the borrowers' principal: reconcile it to that
+         * exact sum, so rounding drift never accumulates (a book that repaid in full
+         * is exactly 0, not 1e-13) */
+        b->loans[k] = smes;
+        b->deposits[k] = smes - b->capital[k] > 0.0 ? smes - b->capital[k] : 0.0;
+        b->cash[k] = b->deposits[k] + b->capital[k] - smes;
     }
     m->bank_profit = profit_all;
     return CR_OK;

@@ -1,6 +1,7 @@
 #include "models/model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,21 +49,23 @@ static double logit_moment(double x, void *params)
     return (ma->k == 1 ? l : l * l) * dens;
 }
 
-/* The lenders' prior on logit(per-period PD): the population distribution's mean
- * and precision (infinite when every SME has the same PD). */
-static cr_status prior_from_population(cr_model *m, cr_diag *d)
+static void beta_params(double mean, double sd, double *a, double *b);
+
+cr_status cr_lender_prior(const cr_params *p, double *mean, double *prec, char *why, size_t len)
 {
-    const cr_params *p = m->p;
+    double ppy = (double)p->experiment.periods_per_year;
     if (p->population.pd.distribution == CR_PD_FIXED || p->population.pd.sd <= 0) {
-        double q = pd_per_period(p->population.pd.mean, m->ppy);
-        m->prior_mean = log(q) - log1p(-q);
-        m->prior_prec = INFINITY;
+        double q = pd_per_period(p->population.pd.mean, ppy);
+        *mean = log(q) - log1p(-q);
+        *prec = INFINITY;
         return CR_OK;
     }
+    double a, b;
+    beta_params(p->population.pd.mean, p->population.pd.sd, &a, &b);
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
     if (!w)
         return CR_ENOMEM;
-    moment_args ma = {m->beta_a, m->beta_b, m->ppy, 1};
+    moment_args ma = {a, b, ppy, 1};
     gsl_function f = {logit_moment, &ma};
     double m1 = 0.0, m2 = 0.0, err = 0.0;
     int rc = gsl_integration_qags(&f, 0.0, 1.0, 0.0, 1e-10, 1000, w, &m1, &err);
@@ -71,13 +74,16 @@ static cr_status prior_from_population(cr_model *m, cr_diag *d)
         rc = gsl_integration_qags(&f, 0.0, 1.0, 0.0, 1e-10, 1000, w, &m2, &err);
     gsl_integration_workspace_free(w);
     double var = m2 - m1 * m1;
-    if (rc != GSL_SUCCESS || !(var > 0) || !isfinite(m1))
-        return cr_diag_set(d, CR_ENUMERIC,
-                           "cannot compute the lenders' prior on logit PD for a beta PD with "
-                           "mean %g and sd %g (%s)",
-                           p->population.pd.mean, p->population.pd.sd, gsl_strerror(rc));
-    m->prior_mean = m1;
-    m->prior_prec = 1.0 / var;
+    if (rc != GSL_SUCCESS || !(var > 0) || !isfinite(m1)) {
+        snprintf(why, len,
+                 "a beta PD with mean %g and sd %g (shape parameters %.3g and %.3g) is too "
+                 "dispersed to compute the lenders' prior on logit PD (%s); use a smaller sd",
+                 p->population.pd.mean, p->population.pd.sd, a, b,
+                 rc != GSL_SUCCESS ? gsl_strerror(rc) : "zero variance");
+        return CR_ECONFIG;
+    }
+    *mean = m1;
+    *prec = 1.0 / var;
     return CR_OK;
 }
 
@@ -129,7 +135,10 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
     lognormal_params(1.0, p->population.equity.cv, &m->eq_mu, &m->eq_sigma);
     cr_rng_root_init(&m->root, p->experiment.seed);
 
-    cr_status st = prior_from_population(m, d);
+    char why[512];
+    cr_status st = cr_lender_prior(p, &m->prior_mean, &m->prior_prec, why, sizeof why);
+    if (st == CR_ECONFIG)
+        cr_diag_set(d, st, "population.pd.sd: %s", why);
     size_t nsme = (size_t)p->population.smes, nbank = (size_t)p->population.banks;
     if (st == CR_OK)
         st = cr_world_create(nsme, nbank, &m->world);

@@ -87,6 +87,12 @@ typedef struct cr_model {
     cr_diag diag;
 } cr_model;
 
+/* The lenders' prior on logit(per-period PD): the mean and precision of the
+ * population's distribution (infinite precision when every SME has the same PD),
+ * by numerical integration over the beta PD (GSL QAGS). CR_ECONFIG with a reason in
+ * why when the beta is too dispersed for the moments to be computed. */
+cr_status cr_lender_prior(const cr_params *p, double *mean, double *prec, char *why, size_t len);
+
 /* Creates a model for the parameters p (which must outlive it): allocates the world
  * and every buffer once. Errors: CR_ENOMEM; CR_ENUMERIC when a derived constant
  * (the lenders' prior) cannot be computed. */

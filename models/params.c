@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "models/mode.h"
+#include "models/model.h"
 
 #define OFF(member) offsetof(cr_params, member)
 #define NO_RANGE CR_RANGE_NONE, 0, 0
@@ -90,8 +91,9 @@ static const cr_field fields[] = {
      "pricing margin over the break-even rate"},
     {"bank.capital_ratio_min", CR_FT_DOUBLE, OFF(bank.capital_ratio_min), "0.08", IN_LO_OPEN(0, 1),
      NULL, "1", "minimum capital ratio: risk-weighted assets <= capital / this"},
-    {"bank.initial_capital_ratio", CR_FT_DOUBLE, OFF(bank.initial_capital_ratio), "0.12", GT(0),
-     NULL, "1", "initial capital as a share of the risk-weighted demand of the bank's SMEs"},
+    {"bank.initial_capital_ratio", CR_FT_DOUBLE, OFF(bank.initial_capital_ratio), "0.04", GT(0),
+     NULL, "1",
+     "initial capital as a share of the risk-weighted loan demand of all the bank's SMEs"},
     {"bank.risk_weight", CR_FT_DOUBLE, OFF(bank.risk_weight), "0.75", IN(0, 10), NULL, "1",
      "risk weight of an SME loan (Basel standardised: 75 %)"},
     {"bank.screening_noise", CR_FT_DOUBLE, OFF(bank.screening_noise), "1.0", GE(0), NULL,
@@ -100,8 +102,10 @@ static const cr_field fields[] = {
      "highest estimated annual PD a bank accepts"},
     {"bank.max_rate", CR_FT_DOUBLE, OFF(bank.max_rate), "0.24", GE(0), NULL, "1/year",
      "highest annual loan rate (applicants priced above it are refused)"},
-    {"bank.dividend_payout", CR_FT_DOUBLE, OFF(bank.dividend_payout), "0.5", IN(0, 1), NULL, "1",
+    {"bank.dividend_payout", CR_FT_DOUBLE, OFF(bank.dividend_payout), "0.9", IN(0, 1), NULL, "1",
      "share of a period's positive profit paid out as dividends"},
+    {"bank.target_capital_ratio", CR_FT_DOUBLE, OFF(bank.target_capital_ratio), "0.10", IN(0, 1),
+     NULL, "1", "no dividend takes capital below this ratio of risk-weighted loans"},
     /* modes */
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
      "financing modes to run (credere modes lists them); each is one cell"},
@@ -135,6 +139,10 @@ static cr_status validate(const cr_schema *schema, const void *cfg, const cr_ori
                                "a beta distribution with mean %g needs sd < sqrt(mean (1 - mean)) "
                                "= %.6g, got %g",
                                m, sqrt(m * (1 - m)), s);
+    double prior_mean, prior_prec;
+    char why[512];
+    if (cr_lender_prior(p, &prior_mean, &prior_prec, why, sizeof why) == CR_ECONFIG)
+        return cr_config_error(schema, origins, file, "population.pd.sd", d, "%s", why);
     m = p->population.collateral.mean;
     s = p->population.collateral.sd;
     if (s > 0 && (m <= 0 || m >= 1 || s * s >= m * (1 - m)))

@@ -72,6 +72,7 @@ typedef struct {
         double max_pd;
         double max_rate;
         double dividend_payout;
+        double target_capital_ratio;
     } bank;
     struct {
         double min_collateral;
