@@ -275,24 +275,6 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
-static void print_mode(const cr_mode_type *m, bool full)
-{
-    if (!full) {
-        printf("  %-18s %s\n", m->name, m->summary);
-        return;
-    }
-    printf("mode:          %s\n", m->name);
-    printf("summary:       %s\n", m->summary);
-    printf("channels:      %s\n", m->channels);
-    printf("loss sharing:  %s\n", m->loss_sharing);
-    printf("phases:\n");
-    for (int ph = 0; ph < CR_PHASE_COUNT; ph++) {
-        const cr_phase_impl *impl = &m->phases.phase[ph];
-        printf("  %-22s %s%s%s\n", cr_phase_name((cr_phase)ph), impl->agents ? "agents" : "",
-               impl->agents && impl->global ? " + " : "", impl->global ? "global" : "");
-    }
-}
-
 static int cmd_modes(int argc, char **argv)
 {
     const char *name = NULL;
@@ -315,12 +297,13 @@ static int cmd_modes(int argc, char **argv)
                     best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
             return 2;
         }
-        print_mode(m, true);
+        cr_mode_print(m, NULL, 1, stdout);
         return 0;
     }
-    printf("modes:\n");
+    printf("modes and presets (default parameters; each can be changed in its section of the "
+           "experiment file):\n");
     for (size_t i = 0; cr_mode_at(i); i++)
-        print_mode(cr_mode_at(i), false);
+        cr_mode_print(cr_mode_at(i), NULL, 0, stdout);
     printf("(credere modes NAME prints one in full)\n");
     return 0;
 }
@@ -348,12 +331,19 @@ static int cmd_info(int argc, char **argv)
 static int cmd_bench(int argc, char **argv)
 {
     long smes = 0, periods = 20, threads = 0, reps = 1;
+    char modes_arg[1024] = "direct";
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         long *target = NULL;
         long max = 0;
         if (is_help(s))
             return print_help("bench");
+        if (strcmp(s, "--modes") == 0) {
+            if (++i >= argc)
+                return usage_error("bench", "%s needs a comma-separated list of modes", s);
+            snprintf(modes_arg, sizeof modes_arg, "%s", argv[i]);
+            continue;
+        }
         if (strcmp(s, "--smes") == 0)
             target = &smes, max = 2000000000L;
         else if (strcmp(s, "--periods") == 0)
@@ -367,6 +357,14 @@ static int cmd_bench(int argc, char **argv)
         if (++i >= argc || (*target = parse_count(argv[i], max)) < 0)
             return usage_error("bench", "%s needs a positive integer", s);
     }
+    const char *modes[CR_STRLIST_MAX];
+    int nmodes = 0;
+    for (char *tok = strtok(modes_arg, ","); tok && nmodes < CR_STRLIST_MAX;
+         tok = strtok(NULL, ","))
+        modes[nmodes++] = tok;
+    for (int k = 0; k < nmodes; k++)
+        if (!cr_mode_find(modes[k]))
+            return usage_error("bench", "unknown mode '%s' (see credere modes)", modes[k]);
     long size_list[2] = {100000, 1000000};
     int nsizes = smes ? 1 : 2;
     if (smes)
@@ -376,27 +374,31 @@ static int cmd_bench(int argc, char **argv)
     int nthreads = threads ? 1 : (maxthreads > 1 ? 2 : 1);
     if (threads)
         thread_list[0] = (int)threads;
-    printf("credere %s (%s), %s, %s build; direct lending, no output file\n", CR_VERSION_STRING,
-           CR_GIT_REVISION, CR_COMPILER, CR_BUILD_TYPE);
+    printf("credere %s (%s), %s, %s build; no output file\n", CR_VERSION_STRING, CR_GIT_REVISION,
+           CR_COMPILER, CR_BUILD_TYPE);
     cr_bench_print_header(stdout);
-    for (int si = 0; si < nsizes; si++) {
-        for (int ti = 0; ti < nthreads; ti++) {
-            cr_params p;
-            cr_diag d;
-            cr_diag_clear(&d);
-            char set_smes[64], set_periods[64], set_reps[64];
-            snprintf(set_smes, sizeof set_smes, "population.smes=%ld", size_list[si]);
-            snprintf(set_periods, sizeof set_periods, "experiment.periods=%ld", periods);
-            snprintf(set_reps, sizeof set_reps, "experiment.replications=%ld", reps);
-            const char *sets[] = {set_smes, set_periods, set_reps, "experiment.burn_in=0"};
-            cr_status st = cr_experiment_load(NULL, sets, 4, &p, NULL, &d);
-            cr_bench_result r;
-            if (st == CR_OK)
-                st = cr_bench_run(&p, "direct", thread_list[ti], &r, &d);
-            if (st != CR_OK)
-                return fail(st, &d);
-            cr_bench_print_row(&r, stdout);
-            fflush(stdout);
+    for (int mi = 0; mi < nmodes; mi++) {
+        for (int si = 0; si < nsizes; si++) {
+            for (int ti = 0; ti < nthreads; ti++) {
+                cr_params p;
+                cr_diag d;
+                cr_diag_clear(&d);
+                char set_smes[64], set_periods[64], set_reps[64], set_modes[128];
+                snprintf(set_smes, sizeof set_smes, "population.smes=%ld", size_list[si]);
+                snprintf(set_periods, sizeof set_periods, "experiment.periods=%ld", periods);
+                snprintf(set_reps, sizeof set_reps, "experiment.replications=%ld", reps);
+                snprintf(set_modes, sizeof set_modes, "modes=[%s]", modes[mi]);
+                const char *sets[] = {set_smes, set_periods, set_reps, "experiment.burn_in=0",
+                                      set_modes};
+                cr_status st = cr_experiment_load(NULL, sets, 5, &p, NULL, &d);
+                cr_bench_result r;
+                if (st == CR_OK)
+                    st = cr_bench_run(&p, modes[mi], thread_list[ti], &r, &d);
+                if (st != CR_OK)
+                    return fail(st, &d);
+                cr_bench_print_row(&r, stdout);
+                fflush(stdout);
+            }
         }
     }
     return 0;
@@ -449,8 +451,9 @@ static const command commands[] = {
     {"modes", "list the financing modes",
      "usage: credere modes [NAME]\n"
      "\n"
-     "Lists the registered financing modes, or prints one in full: channels, loss\n"
-     "sharing, and which phases of the period loop it implements.\n",
+     "Lists every financing mode and preset with the shares of a loss among holders,\n"
+     "or prints one in full: channels, loss sharing, its intermediaries, the waterfall\n"
+     "layer by layer, its main parameters and the sources of a preset's numbers.\n",
      cmd_modes},
     {"info", "print a results file's provenance and completion",
      "usage: credere info OUT.h5\n"
@@ -459,12 +462,14 @@ static const command commands[] = {
      "versions, host, seed, threads, command line), its design and its completion.\n"
      "Exit status 2 when the file is not a credere results file.\n",
      cmd_info},
-    {"bench", "measure simulation speed (direct lending, no output)",
-     "usage: credere bench [--smes N] [--periods T] [--threads N] [--replications R]\n"
+    {"bench", "measure simulation speed (no output file)",
+     "usage: credere bench [--modes M1,M2,...] [--smes N] [--periods T] [--threads N]\n"
+     "                     [--replications R]\n"
      "\n"
-     "Times direct lending in memory and prints SME-periods per second, nanoseconds per\n"
-     "SME-period and thread, bytes of state per SME and peak memory. Without --smes and\n"
-     "--threads: 10^5 and 10^6 SMEs with 1 thread and all threads; periods default 20.\n"
+     "Times the simulation in memory (no output file) and prints SME-periods per second,\n"
+     "nanoseconds per SME-period and thread, bytes of state per SME and peak memory, for\n"
+     "each mode (default: direct). Without --smes and --threads: 10^5 and 10^6 SMEs with\n"
+     "1 thread and all threads; periods default 20.\n"
      "See bench/README.md and bench/RESULTS.md.\n",
      cmd_bench},
     {"help", "show help for a command", "usage: credere help [COMMAND]\n", cmd_help},

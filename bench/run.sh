@@ -24,10 +24,10 @@ section=$(mktemp)
   echo "- machine: $cpu, $cores cores, $mem ($(uname -sr))"
   echo "- build: $("$CREDERE" --version | sed -n 2p); $("$CREDERE" --version | sed -n 3p)"
   echo "- flags: $(grep -m1 CR_COMPILE_FLAGS "$BUILD/generated/cr_buildinfo.h" | sed 's/.*FLAGS "//; s/"$//')"
-  echo "- command: \`$CREDERE bench\`"
+  echo "- command: \`$CREDERE bench --modes direct,single,joint_liability,alliance\`"
   echo
   echo '```'
-  "$CREDERE" bench
+  "$CREDERE" bench --modes direct,single,joint_liability,alliance
   echo '```'
   echo
 } > "$section"

@@ -2,13 +2,13 @@
 
 #include <stdlib.h>
 
-cr_status cr_blocksum_init(cr_blocksum *b, size_t nagents, size_t width)
+cr_status cr_blocksum_init(cr_blocksum *b, size_t max_blocks, size_t width)
 {
-    size_t nb = cr_nblocks(nagents);
+    size_t nb = max_blocks;
     double *v = calloc(nb * width + 1, sizeof *v);
     if (!v)
         return CR_ENOMEM;
-    b->nblocks = nb;
+    b->nblocks = b->max_blocks = nb;
     b->width = width;
     b->v = v;
     return CR_OK;
@@ -18,7 +18,12 @@ void cr_blocksum_destroy(cr_blocksum *b)
 {
     free(b->v);
     b->v = NULL;
-    b->nblocks = b->width = 0;
+    b->nblocks = b->max_blocks = b->width = 0;
+}
+
+void cr_blocksum_set_blocks(cr_blocksum *b, size_t nblocks)
+{
+    b->nblocks = nblocks <= b->max_blocks ? nblocks : b->max_blocks;
 }
 
 void cr_blocksum_zero(cr_blocksum *b)

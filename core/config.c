@@ -25,21 +25,32 @@
 
 /* Storage size and "expected ..." phrase of each field type. */
 static const size_t type_size[] = {
-    [CR_FT_BOOL] = sizeof(bool),         [CR_FT_INT] = sizeof(int64_t),
-    [CR_FT_UINT64] = sizeof(uint64_t),   [CR_FT_DOUBLE] = sizeof(double),
-    [CR_FT_STRING] = CR_CONFIG_STR_MAX,  [CR_FT_ENUM] = sizeof(int),
-    [CR_FT_STRLIST] = sizeof(cr_strlist)};
+    [CR_FT_BOOL] = sizeof(bool),          [CR_FT_INT] = sizeof(int64_t),
+    [CR_FT_UINT64] = sizeof(uint64_t),    [CR_FT_DOUBLE] = sizeof(double),
+    [CR_FT_STRING] = CR_CONFIG_STR_MAX,   [CR_FT_ENUM] = sizeof(int),
+    [CR_FT_STRLIST] = sizeof(cr_strlist), [CR_FT_TABLE] = 0};
 static const char *const type_expect[] = {[CR_FT_BOOL] = "true or false",
                                           [CR_FT_INT] = "an integer",
                                           [CR_FT_UINT64] = "a non-negative integer",
                                           [CR_FT_DOUBLE] = "a number",
                                           [CR_FT_STRING] = "a string",
                                           [CR_FT_ENUM] = "one of the choices",
-                                          [CR_FT_STRLIST] = "a list of strings"};
+                                          [CR_FT_STRLIST] = "a list of strings",
+                                          [CR_FT_TABLE] = "a list of mappings"};
 
 static bool is_numeric(cr_ftype t)
 {
     return t == CR_FT_INT || t == CR_FT_UINT64 || t == CR_FT_DOUBLE;
+}
+
+size_t cr_i_config_field_size(const cr_field *f)
+{
+    if (f->type != CR_FT_TABLE)
+        return type_size[f->type];
+    const cr_table_desc *t = f->table;
+    size_t count_end = t->count_offset + sizeof(int);
+    size_t items_end = t->items_offset + (size_t)t->max_items * t->record_size;
+    return count_end > items_end ? count_end : items_end;
 }
 
 /* "prefix.name" into out[CR_I_CONFIG_PATH_LEN], truncated when it does not fit (then false). */
@@ -98,26 +109,9 @@ int cr_config_find(const cr_schema *schema, const char *path)
 
 /* ------------------------------------------------------------------ walking */
 
-typedef enum { MODE_FILE, MODE_SET, MODE_DEFAULT } walk_mode;
-
-typedef struct {
-    const cr_schema *schema;
-    void *cfg;
-    cr_origin *origins; /* may be NULL */
-    walk_mode mode;
-    const char *file;    /* MODE_FILE: name used in messages */
-    const char *text;    /* MODE_SET: the assignment; MODE_DEFAULT: the default */
-    const char *set_key; /* MODE_SET: the key of the assignment */
-    int set_index;       /* MODE_SET: 1-based position of the --set */
-    cr_diag *d;
-} walker;
-
 /* Reports an error at a position in the form of the walker's mode. */
-static cr_status walk_error(const walker *w, int line, int col, const char *path, const char *fmt,
-                            ...) __attribute__((format(printf, 5, 6)));
-
-static cr_status walk_error(const walker *w, int line, int col, const char *path, const char *fmt,
-                            ...)
+cr_status cr_i_config_walk_error(const cr_i_config_walker *w, int line, int col, const char *path,
+                                 const char *fmt, ...)
 {
     char msg[CR_I_CONFIG_MSG_LEN];
     va_list ap;
@@ -126,51 +120,60 @@ static cr_status walk_error(const walker *w, int line, int col, const char *path
     va_end(ap);
     const char *sep = path[0] ? ": " : "";
     switch (w->mode) {
-    case MODE_FILE:
+    case CR_I_CONFIG_MODE_FILE:
         return cr_diag_set(w->d, CR_ECONFIG, "%s:%d:%d: %s%s%s", w->file, line, col, path, sep,
                            msg);
-    case MODE_SET:
+    case CR_I_CONFIG_MODE_SET:
         if (strcmp(path, w->set_key) == 0)
             path = sep = "";
         return cr_diag_set(w->d, CR_ECONFIG, "--set %s: %s%s%s", w->text, path, sep, msg);
-    case MODE_DEFAULT:
+    case CR_I_CONFIG_MODE_DEFAULT:
         break;
     }
     return cr_diag_set(w->d, CR_EINVAL, "%s: bad default '%s': %s", path, w->text, msg);
 }
 
-static void set_origin(const walker *w, int idx, int line, int col)
+cr_origin cr_i_config_origin_at(const cr_i_config_walker *w, int line, int col)
+{
+    if (w->mode == CR_I_CONFIG_MODE_FILE)
+        return (cr_origin){.kind = CR_ORIGIN_FILE, .line = line, .column = col};
+    if (w->mode == CR_I_CONFIG_MODE_SET)
+        return (cr_origin){.kind = CR_ORIGIN_SET, .line = w->set_index};
+    return (cr_origin){.kind = CR_ORIGIN_DEFAULT};
+}
+
+/* The origin of field idx (a table keeps its per-item storage). */
+static void set_origin(const cr_i_config_walker *w, int idx, int line, int col)
 {
     if (!w->origins)
         return;
-    cr_origin o = {CR_ORIGIN_DEFAULT, 0, 0};
-    if (w->mode == MODE_FILE)
-        o = (cr_origin){CR_ORIGIN_FILE, line, col};
-    else if (w->mode == MODE_SET)
-        o = (cr_origin){CR_ORIGIN_SET, w->set_index, 0};
+    cr_origin o = cr_i_config_origin_at(w, line, col);
+    if (w->schema->fields[idx].type == CR_FT_TABLE)
+        o.items = w->origins[idx].items;
     w->origins[idx] = o;
 }
 
-static cr_status copy_text(const walker *w, struct fy_node *n, char *buf, size_t size, int line,
-                           int col, const char *path, const char *what)
+static cr_status copy_text(const cr_i_config_walker *w, struct fy_node *n, char *buf, size_t size,
+                           int line, int col, const char *path, const char *what)
 {
     size_t len;
     if (cr_i_config_scalar_text(n, buf, size, &len))
         return CR_OK;
     if (len >= size)
-        return walk_error(w, line, col, path, "%s too long (%zu bytes; at most %zu)", what, len,
-                          size - 1);
-    return walk_error(w, line, col, path, "%s contains a NUL character", what);
+        return cr_i_config_walk_error(w, line, col, path, "%s too long (%zu bytes; at most %zu)",
+                                      what, len, size - 1);
+    return cr_i_config_walk_error(w, line, col, path, "%s contains a NUL character", what);
 }
 
 /* "expected <what>, got <value>", with the choices and a suggestion for enums. */
-static cr_status type_error(const walker *w, const cr_field *f, struct fy_node *v, int line,
-                            int col, const char *path)
+static cr_status type_error(const cr_i_config_walker *w, const cr_field *f, struct fy_node *v,
+                            int line, int col, const char *path)
 {
     char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
     cr_i_config_describe(v, got, sizeof got);
     if (f->type != CR_FT_ENUM)
-        return walk_error(w, line, col, path, "expected %s, got %s", type_expect[f->type], got);
+        return cr_i_config_walk_error(w, line, col, path, "expected %s, got %s",
+                                      type_expect[f->type], got);
     char list[512];
     cr_i_config_choices_list(f, list, sizeof list);
     const char *best = NULL;
@@ -184,14 +187,14 @@ static cr_status type_error(const walker *w, const cr_field *f, struct fy_node *
         best = sg.best;
     }
     if (best)
-        return walk_error(w, line, col, path, "expected one of: %s; got %s; did you mean '%s'?",
-                          list, got, best);
-    return walk_error(w, line, col, path, "expected one of: %s; got %s", list, got);
+        return cr_i_config_walk_error(
+            w, line, col, path, "expected one of: %s; got %s; did you mean '%s'?", list, got, best);
+    return cr_i_config_walk_error(w, line, col, path, "expected one of: %s; got %s", list, got);
 }
 
 /* Decodes a scalar for a bool, integer, number or enum field into *out. */
-static cr_status read_scalar(const walker *w, const cr_field *f, struct fy_node *v, int line,
-                             int col, const char *path, cr_i_config_scalar_value *out)
+static cr_status read_scalar(const cr_i_config_walker *w, const cr_field *f, struct fy_node *v,
+                             int line, int col, const char *path, cr_i_config_scalar_value *out)
 {
     char text[128];
     size_t len;
@@ -218,10 +221,11 @@ static cr_status read_scalar(const walker *w, const cr_field *f, struct fy_node 
     case CR_I_CONFIG_NUM_OK:
         return CR_OK;
     case CR_I_CONFIG_NUM_NOT_FINITE:
-        return walk_error(w, line, col, path, "expected a finite number, got %s", text);
+        return cr_i_config_walk_error(w, line, col, path, "expected a finite number, got %s", text);
     case CR_I_CONFIG_NUM_TOO_LARGE:
-        return walk_error(w, line, col, path, "expected %s, got %s (outside the 64-bit range)",
-                          type_expect[f->type], text);
+        return cr_i_config_walk_error(w, line, col, path,
+                                      "expected %s, got %s (outside the 64-bit range)",
+                                      type_expect[f->type], text);
     case CR_I_CONFIG_NUM_NEGATIVE:
     case CR_I_CONFIG_NUM_NOT_INTEGER:
     case CR_I_CONFIG_NUM_NOT_NUMBER:
@@ -230,8 +234,8 @@ static cr_status read_scalar(const walker *w, const cr_field *f, struct fy_node 
     return type_error(w, f, v, line, col, path);
 }
 
-static cr_status read_string(const walker *w, const cr_field *f, struct fy_node *v, int line,
-                             int col, const char *path, char *out)
+static cr_status read_string(const cr_i_config_walker *w, const cr_field *f, struct fy_node *v,
+                             int line, int col, const char *path, char *out)
 {
     memset(out, 0, CR_CONFIG_STR_MAX);
     if (cr_i_config_is_null_scalar(v))
@@ -241,7 +245,7 @@ static cr_status read_string(const walker *w, const cr_field *f, struct fy_node 
     return copy_text(w, v, out, CR_CONFIG_STR_MAX, line, col, path, "string");
 }
 
-static cr_status read_item(const walker *w, struct fy_node *item, int line, int col,
+static cr_status read_item(const cr_i_config_walker *w, struct fy_node *item, int line, int col,
                            const char *path, int k, cr_strlist *out)
 {
     char what[32];
@@ -249,11 +253,12 @@ static cr_status read_item(const walker *w, struct fy_node *item, int line, int 
     if (!cr_i_config_node_is_scalar(item) || cr_i_config_is_null_scalar(item)) {
         char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
         cr_i_config_describe(item, got, sizeof got);
-        return walk_error(w, line, col, path, "expected a list of strings, got %s as item %d", got,
-                          k + 1);
+        return cr_i_config_walk_error(w, line, col, path,
+                                      "expected a list of strings, got %s as item %d", got, k + 1);
     }
     if (out->n >= CR_STRLIST_MAX)
-        return walk_error(w, line, col, path, "too many items (at most %d)", CR_STRLIST_MAX);
+        return cr_i_config_walk_error(w, line, col, path, "too many items (at most %d)",
+                                      CR_STRLIST_MAX);
     snprintf(what, sizeof what, "item %d", k + 1);
     cr_status st =
         copy_text(w, item, out->item[out->n], CR_STRLIST_ITEM_MAX, line, col, path, what);
@@ -262,8 +267,8 @@ static cr_status read_item(const walker *w, struct fy_node *item, int line, int 
 }
 
 /* A sequence of scalars, or one scalar (a list of one); null is the empty list. */
-static cr_status read_strlist(const walker *w, const cr_field *f, struct fy_node *v, int line,
-                              int col, const char *path, cr_strlist *out)
+static cr_status read_strlist(const cr_i_config_walker *w, const cr_field *f, struct fy_node *v,
+                              int line, int col, const char *path, cr_strlist *out)
 {
     memset(out, 0, sizeof *out);
     if (cr_i_config_is_null_scalar(v))
@@ -282,46 +287,59 @@ static cr_status read_strlist(const walker *w, const cr_field *f, struct fy_node
     return CR_OK;
 }
 
-/* Reads the value node of field idx (its key at key_line:key_col), checks its
- * range (except for defaults) and stores it with its origin. */
-static cr_status set_leaf(const walker *w, int idx, struct fy_node *v, int key_line, int key_col,
-                          const char *path)
+cr_status cr_i_config_read_value(const cr_i_config_walker *w, const cr_field *f, struct fy_node *v,
+                                 int line, int col, const char *path, void *out)
 {
-    const cr_field *f = &w->schema->fields[idx];
-    int line, col;
-    cr_i_config_node_pos(v, key_line, key_col, &line, &col);
     cr_status st;
     if (f->type == CR_FT_STRING) {
         char s[CR_CONFIG_STR_MAX];
         if ((st = read_string(w, f, v, line, col, path, s)) != CR_OK)
             return st;
-        memcpy(cr_i_config_field_ptr(w->cfg, f), s, sizeof s);
+        memcpy(out, s, sizeof s);
     } else if (f->type == CR_FT_STRLIST) {
         cr_strlist list;
         if ((st = read_strlist(w, f, v, line, col, path, &list)) != CR_OK)
             return st;
-        memcpy(cr_i_config_field_ptr(w->cfg, f), &list, sizeof list);
+        memcpy(out, &list, sizeof list);
     } else {
         cr_i_config_scalar_value val;
         if ((st = read_scalar(w, f, v, line, col, path, &val)) != CR_OK)
             return st;
-        if (is_numeric(f->type) && f->range && w->mode != MODE_DEFAULT) {
+        if (is_numeric(f->type) && f->range && w->mode != CR_I_CONFIG_MODE_DEFAULT) {
             char text[64], phrase[128];
             if (!cr_i_config_in_range(f, cr_i_config_numeric_value(f, &val, text, sizeof text))) {
                 cr_i_config_range_phrase(f, phrase, sizeof phrase);
-                return walk_error(w, line, col, path, "expected %s, got %s", phrase, text);
+                return cr_i_config_walk_error(w, line, col, path, "expected %s, got %s", phrase,
+                                              text);
             }
         }
-        memcpy(cr_i_config_field_ptr(w->cfg, f), &val, type_size[f->type]);
+        memcpy(out, &val, type_size[f->type]);
     }
+    return CR_OK;
+}
+
+/* Reads the value node of field idx (its key at key_line:key_col), checks its
+ * range (except for defaults) and stores it with its origin. */
+static cr_status set_leaf(const cr_i_config_walker *w, int idx, struct fy_node *v, int key_line,
+                          int key_col, const char *path)
+{
+    const cr_field *f = &w->schema->fields[idx];
+    int line, col;
+    cr_i_config_node_pos(v, key_line, key_col, &line, &col);
+    cr_status st =
+        f->type == CR_FT_TABLE
+            ? cr_i_config_read_table(w, idx, v, key_line, key_col, path)
+            : cr_i_config_read_value(w, f, v, line, col, path, cr_i_config_field_ptr(w->cfg, f));
+    if (st != CR_OK)
+        return st;
     set_origin(w, idx, line, col);
     return CR_OK;
 }
 
 /* "unknown key; did you mean 'x'?" among the children of prefix, or the list
  * of those children. */
-static cr_status unknown_key(const walker *w, const char *prefix, const char *key, size_t klen,
-                             const char *path, int line, int col)
+static cr_status unknown_key(const cr_i_config_walker *w, const char *prefix, const char *key,
+                             size_t klen, const char *path, int line, int col)
 {
     const cr_schema *s = w->schema;
     size_t plen = strlen(prefix);
@@ -347,24 +365,24 @@ static cr_status unknown_key(const walker *w, const char *prefix, const char *ke
         }
     }
     if (sg.best)
-        return walk_error(w, line, col, path, "unknown key; did you mean '%.*s'?", (int)sg.best_len,
-                          sg.best);
-    return walk_error(w, line, col, path, "unknown key; expected one of: %s", list);
+        return cr_i_config_walk_error(w, line, col, path, "unknown key; did you mean '%.*s'?",
+                                      (int)sg.best_len, sg.best);
+    return cr_i_config_walk_error(w, line, col, path, "unknown key; expected one of: %s", list);
 }
 
 /* "expected a mapping, got ..." for a section given something else. */
-static cr_status section_error(const walker *w, struct fy_node *v, int line, int col,
+static cr_status section_error(const cr_i_config_walker *w, struct fy_node *v, int line, int col,
                                const char *path)
 {
     char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
     cr_i_config_describe(v, got, sizeof got);
     cr_i_config_node_pos(v, line, col, &line, &col);
-    return walk_error(w, line, col, path, "expected a mapping, got %s", got);
+    return cr_i_config_walk_error(w, line, col, path, "expected a mapping, got %s", got);
 }
 
 /* Reads a mapping whose keys are the children of `prefix`. */
-static cr_status walk_map(const walker *w, struct fy_node *map, const char *prefix, int at_line,
-                          int at_col)
+static cr_status walk_map(const cr_i_config_walker *w, struct fy_node *map, const char *prefix,
+                          int at_line, int at_col)
 {
     void *it = NULL;
     struct fy_node_pair *p;
@@ -378,12 +396,13 @@ static cr_status walk_map(const walker *w, struct fy_node *map, const char *pref
         if (!key || cr_i_config_is_null_scalar(k)) {
             char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
             cr_i_config_describe(k, got, sizeof got);
-            return walk_error(w, line, col, prefix, "expected a key name, got %s", got);
+            return cr_i_config_walk_error(w, line, col, prefix, "expected a key name, got %s", got);
         }
         bool fits = cr_i_config_join_path(path, prefix, key, len);
         if (fits && memchr(key, '.', len))
-            return walk_error(w, line, col, path,
-                              "unknown key; dotted paths are for --set, nest the keys in a file");
+            return cr_i_config_walk_error(
+                w, line, col, path,
+                "unknown key; dotted paths are for --set, nest the keys in a file");
         if (!fits || memchr(key, '\0', len))
             return unknown_key(w, prefix, key, len, path, line, col);
         int idx = cr_config_find(w->schema, path);
@@ -411,20 +430,27 @@ cr_status cr_config_defaults(const cr_schema *schema, void *cfg, cr_origin *orig
 {
     for (size_t i = 0; i < schema->nfields; i++) {
         const cr_field *f = &schema->fields[i];
-        if (origins)
-            origins[i] = (cr_origin){CR_ORIGIN_DEFAULT, 0, 0};
-        memset(cr_i_config_field_ptr(cfg, f), 0, type_size[f->type]);
-        if (!f->def)
+        const char *def = f->def;
+        cr_status st;
+        if (f->type == CR_FT_TABLE) { /* checks the description, keeps the items' origins */
+            if ((st = cr_i_config_table_prepare(f, origins ? &origins[i] : NULL, d)) != CR_OK)
+                return st;
+            def = def ? def : "[]";
+        } else if (origins) {
+            origins[i] = (cr_origin){.kind = CR_ORIGIN_DEFAULT};
+        }
+        memset(cr_i_config_field_ptr(cfg, f), 0, cr_i_config_field_size(f));
+        if (!def)
             continue; /* no default text: zero, empty, false, the first choice */
-        walker w = {schema, cfg, origins, MODE_DEFAULT, NULL, f->def, f->path, 0, d};
+        cr_i_config_walker w = {schema,  cfg, origins, CR_I_CONFIG_MODE_DEFAULT, NULL, def,
+                                f->path, 0,   d};
         cr_i_config_ydoc y;
         cr_i_config_yerr e;
-        cr_i_config_yresult r = cr_i_config_ydoc_parse(&y, f->def, strlen(f->def), f->path, &e);
-        cr_status st;
+        cr_i_config_yresult r = cr_i_config_ydoc_parse(&y, def, strlen(def), f->path, &e);
         if (r == CR_I_CONFIG_Y_NOMEM)
             st = cr_diag_set(d, CR_ENOMEM, "%s: out of memory parsing the default", f->path);
         else if (r == CR_I_CONFIG_Y_BAD)
-            st = walk_error(&w, 0, 0, f->path, "%s", e.msg);
+            st = cr_i_config_walk_error(&w, 0, 0, f->path, "%s", e.msg);
         else
             st = set_leaf(&w, (int)i, r == CR_I_CONFIG_Y_OK ? fy_document_root(y.fyd) : NULL, 0, 0,
                           f->path);
@@ -438,7 +464,7 @@ cr_status cr_config_defaults(const cr_schema *schema, void *cfg, cr_origin *orig
 cr_status cr_config_load_string(const cr_schema *schema, void *cfg, cr_origin *origins,
                                 const char *name, const char *text, size_t len, cr_diag *d)
 {
-    walker w = {schema, cfg, origins, MODE_FILE, name, NULL, NULL, 0, d};
+    cr_i_config_walker w = {schema, cfg, origins, CR_I_CONFIG_MODE_FILE, name, NULL, NULL, 0, d};
     cr_i_config_ydoc y;
     cr_i_config_yerr e;
     cr_i_config_yresult r = cr_i_config_ydoc_parse(&y, text, len, "", &e);
@@ -447,16 +473,16 @@ cr_status cr_config_load_string(const cr_schema *schema, void *cfg, cr_origin *o
     if (r == CR_I_CONFIG_Y_NOMEM) {
         st = cr_diag_set(d, CR_ENOMEM, "%s: out of memory reading YAML", name);
     } else if (r == CR_I_CONFIG_Y_BAD) {
-        st = walk_error(&w, e.line, e.column, e.path, "%s", e.msg);
+        st = cr_i_config_walk_error(&w, e.line, e.column, e.path, "%s", e.msg);
     } else if (cr_i_config_is_null_scalar(root)) {
-        st = walk_error(&w, 1, 1, "", "empty experiment file");
+        st = cr_i_config_walk_error(&w, 1, 1, "", "empty experiment file");
     } else if (fy_node_get_type(root) != FYNT_MAPPING) {
         char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
         int line, col;
         cr_i_config_describe(root, got, sizeof got);
         cr_i_config_node_pos(root, 1, 1, &line, &col);
-        st = walk_error(&w, line, col, "",
-                        "expected a mapping of sections at the top level, got %s", got);
+        st = cr_i_config_walk_error(&w, line, col, "",
+                                    "expected a mapping of sections at the top level, got %s", got);
     } else {
         st = walk_map(&w, root, "", 1, 1);
     }
@@ -510,18 +536,31 @@ cr_status cr_config_apply_set(const cr_schema *schema, void *cfg, cr_origin *ori
     char key[CR_I_CONFIG_PATH_LEN];
     bool fits = cr_i_config_join_path(key, "", k0, (size_t)(k1 - k0));
     int idx = fits ? cr_config_find(schema, key) : -1;
+    int tidx = idx < 0 && fits ? cr_i_config_table_of(schema, key) : -1;
+    if (tidx >= 0) /* table[k].key=value */
+        return cr_i_config_set_item(schema, cfg, origins, assignment, key, tidx, eq + 1, index, d);
     if (idx < 0 && (!fits || !is_section(schema, key))) {
+        const char *bracket = memchr(k0, '[', (size_t)(k1 - k0));
         cr_i_config_suggester sg;
-        cr_i_config_suggest_init(&sg, k0, (size_t)(k1 - k0));
+        cr_i_config_suggest_init(&sg, k0, (size_t)((bracket ? bracket : k1) - k0));
         for (size_t i = 0; i < schema->nfields; i++)
-            cr_i_config_suggest_try(&sg, schema->fields[i].path, strlen(schema->fields[i].path));
+            if (!bracket || schema->fields[i].type == CR_FT_TABLE) /* a table's name for "t[1]" */
+                cr_i_config_suggest_try(&sg, schema->fields[i].path,
+                                        strlen(schema->fields[i].path));
+        if (bracket && !sg.best) { /* as before tables: the whole key among all fields */
+            cr_i_config_suggest_init(&sg, k0, (size_t)(k1 - k0));
+            for (size_t i = 0; i < schema->nfields; i++)
+                cr_i_config_suggest_try(&sg, schema->fields[i].path,
+                                        strlen(schema->fields[i].path));
+        }
         if (sg.best)
             return cr_diag_set(d, CR_ECONFIG, "--set %s: unknown key; did you mean '%s'?",
                                assignment, sg.best);
         return cr_diag_set(d, CR_ECONFIG, "--set %s: unknown key", assignment);
     }
 
-    walker w = {schema, cfg, origins, MODE_SET, NULL, assignment, key, index, d};
+    cr_i_config_walker w = {schema, cfg,   origins, CR_I_CONFIG_MODE_SET, NULL, assignment,
+                            key,    index, d};
     cr_i_config_ydoc y;
     cr_i_config_yerr e;
     cr_i_config_yresult r = cr_i_config_ydoc_parse(&y, eq + 1, strlen(eq + 1), key, &e);
@@ -530,7 +569,7 @@ cr_status cr_config_apply_set(const cr_schema *schema, void *cfg, cr_origin *ori
     if (r == CR_I_CONFIG_Y_NOMEM)
         st = cr_diag_set(d, CR_ENOMEM, "--set %s: out of memory", assignment);
     else if (r == CR_I_CONFIG_Y_BAD)
-        st = walk_error(&w, 0, 0, e.path, "%s", e.msg);
+        st = cr_i_config_walk_error(&w, 0, 0, e.path, "%s", e.msg);
     else if (idx >= 0)
         st = set_leaf(&w, idx, root, 0, 0, key);
     else if (root && fy_node_get_type(root) == FYNT_MAPPING)
@@ -544,8 +583,8 @@ cr_status cr_config_apply_set(const cr_schema *schema, void *cfg, cr_origin *ori
 }
 
 /* "file:line:column: path: msg", "--set path: msg" or "path (default): msg". */
-static cr_status origin_error(const cr_origin *o, const char *file, const char *path, cr_diag *d,
-                              const char *msg)
+cr_status cr_i_config_origin_error(const cr_origin *o, const char *file, const char *path,
+                                   cr_diag *d, const char *msg)
 {
     if (o && o->kind == CR_ORIGIN_FILE)
         return cr_diag_set(d, CR_ECONFIG, "%s:%d:%d: %s: %s", file ? file : "(experiment file)",
@@ -564,11 +603,12 @@ cr_status cr_config_error(const cr_schema *schema, const cr_origin *origins, con
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int idx = cr_config_find(schema, field_path);
-    return origin_error(idx >= 0 && origins ? &origins[idx] : NULL, file, field_path, d, msg);
+    return cr_i_config_origin_error(idx >= 0 && origins ? &origins[idx] : NULL, file, field_path, d,
+                                    msg);
 }
 
 /* The per-field check of cr_config_validate; msg gets the problem, if any. */
-static bool field_ok(const cr_field *f, const void *p, char *msg, size_t size)
+bool cr_i_config_field_ok(const cr_field *f, const void *p, char *msg, size_t size)
 {
     char text[64], phrase[128];
     if (f->type == CR_FT_DOUBLE) {
@@ -605,8 +645,13 @@ cr_status cr_config_validate(const cr_schema *schema, const void *cfg, const cr_
     for (size_t i = 0; i < schema->nfields; i++) {
         const cr_field *f = &schema->fields[i];
         char msg[CR_I_CONFIG_MSG_LEN];
-        if (!field_ok(f, cr_i_config_field_cptr(cfg, f), msg, sizeof msg))
-            return origin_error(origins ? &origins[i] : NULL, file, f->path, d, msg);
+        if (f->type == CR_FT_TABLE) {
+            cr_status st = cr_i_config_validate_table(schema, i, cfg, origins, file, d);
+            if (st != CR_OK)
+                return st;
+        } else if (!cr_i_config_field_ok(f, cr_i_config_field_cptr(cfg, f), msg, sizeof msg)) {
+            return cr_i_config_origin_error(origins ? &origins[i] : NULL, file, f->path, d, msg);
+        }
     }
     if (schema->validate)
         return schema->validate(schema, cfg, origins, file, d);

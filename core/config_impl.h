@@ -7,6 +7,8 @@
  *                    node positions, a value described for messages
  *   config_scalar.c  core-schema words and numbers, ranges, enum choices, suggestions
  *   config_write.c   numbers as text, the resolved configuration as YAML
+ *   config_table.c   CR_FT_TABLE: reading sequences of records, item --set,
+ *                    item validation and origins
  */
 #ifndef CR_CONFIG_IMPL_H
 #define CR_CONFIG_IMPL_H
@@ -45,7 +47,21 @@ static inline int cr_i_config_ascii_lower(int c)
     return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
 
+/* The int holding the item count of table field f, and item k's record. */
+static inline void *cr_i_config_table_count(void *cfg, const cr_field *f)
+{
+    return (char *)cfg + f->offset + f->table->count_offset;
+}
+
+static inline void *cr_i_config_table_item(void *cfg, const cr_field *f, int k)
+{
+    return (char *)cfg + f->offset + f->table->items_offset + (size_t)k * f->table->record_size;
+}
+
 /* Defined in config.c: */
+
+/* Bytes of storage of a field (a table: its count and items). */
+size_t cr_i_config_field_size(const cr_field *f);
 
 /* "prefix.name" into out[CR_I_CONFIG_PATH_LEN], truncated when it does not fit
  * (then false). */
@@ -59,6 +75,73 @@ bool cr_i_config_child_of(const char *path, const char *prefix, size_t plen, con
 /* True when field i is the first field below prefix with child `name`. */
 bool cr_i_config_first_child(const cr_schema *s, size_t i, const char *prefix, size_t plen,
                              const char *name, size_t len);
+
+/* ------------------------------------------------------------------ reading (config.c) */
+
+typedef enum {
+    CR_I_CONFIG_MODE_FILE,
+    CR_I_CONFIG_MODE_SET,
+    CR_I_CONFIG_MODE_DEFAULT
+} cr_i_config_mode;
+
+/* What is being read, for values, origins and the form of messages. */
+typedef struct {
+    const cr_schema *schema;
+    void *cfg;
+    cr_origin *origins; /* may be NULL */
+    cr_i_config_mode mode;
+    const char *file;    /* MODE_FILE: name used in messages */
+    const char *text;    /* MODE_SET: the assignment; MODE_DEFAULT: the default */
+    const char *set_key; /* MODE_SET: the key of the assignment */
+    int set_index;       /* MODE_SET: 1-based position of the --set */
+    cr_diag *d;
+} cr_i_config_walker;
+
+/* Reports an error at a position in the form of the walker's mode:
+ * "file:line:col: path: msg", "--set assignment: path: msg" (no path when it is the
+ * assignment's key), "path: bad default 'text': msg" (CR_EINVAL). */
+cr_status cr_i_config_walk_error(const cr_i_config_walker *w, int line, int col, const char *path,
+                                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The origin of a value read at line:col by w (its `items` NULL). */
+cr_origin cr_i_config_origin_at(const cr_i_config_walker *w, int line, int col);
+
+/* Reads value node v (at line:col) for field f of any type but CR_FT_TABLE, checks
+ * its range (except for defaults) and stores it at out only when it is good. */
+cr_status cr_i_config_read_value(const cr_i_config_walker *w, const cr_field *f, struct fy_node *v,
+                                 int line, int col, const char *path, void *out);
+
+/* "file:line:column: path: msg", "--set path: msg" or "path (default): msg". */
+cr_status cr_i_config_origin_error(const cr_origin *o, const char *file, const char *path,
+                                   cr_diag *d, const char *msg);
+
+/* The per-field check of cr_config_validate; msg gets the problem, if any. */
+bool cr_i_config_field_ok(const cr_field *f, const void *p, char *msg, size_t size);
+
+/* ------------------------------------------------------------------ tables (config_table.c) */
+
+/* For cr_config_defaults: checks table field f's description (CR_EINVAL naming the
+ * field) and, when o is not NULL, resets *o to the default origin with zeroed
+ * per-item storage (kept from an earlier call, or allocated). */
+cr_status cr_i_config_table_prepare(const cr_field *f, cr_origin *o, cr_diag *d);
+
+/* Reads a sequence node v (the table key at key_line:key_col) into table field idx,
+ * replacing it, with its items' origins; the table is left alone on error. */
+cr_status cr_i_config_read_table(const cr_i_config_walker *w, int idx, struct fy_node *v,
+                                 int key_line, int key_col, const char *path);
+
+/* The table field named by the part of `key` before its '[', or -1. */
+int cr_i_config_table_of(const cr_schema *schema, const char *key);
+
+/* --set "table[k].key=value" (key is the trimmed key, table field tidx, value the
+ * text after '='). */
+cr_status cr_i_config_set_item(const cr_schema *schema, void *cfg, cr_origin *origins,
+                               const char *assignment, const char *key, int tidx, const char *value,
+                               int index, cr_diag *d);
+
+/* cr_config_validate of table field idx: its count and every item's fields. */
+cr_status cr_i_config_validate_table(const cr_schema *schema, size_t idx, const void *cfg,
+                                     const cr_origin *origins, const char *file, cr_diag *d);
 
 /* ------------------------------------------------------------------ YAML (config_yaml.c) */
 
@@ -93,6 +176,10 @@ bool cr_i_config_node_is_scalar(struct fy_node *n);
 
 /* A scalar's 1-based position, or the fallback (collections carry no mark). */
 void cr_i_config_node_pos(struct fy_node *n, int fb_line, int fb_col, int *line, int *col);
+
+/* The position of the first scalar in n (n itself, a mapping's first key, a
+ * sequence's first item, recursively), or the fallback: where a collection starts. */
+void cr_i_config_node_first_pos(struct fy_node *n, int fb_line, int fb_col, int *line, int *col);
 
 /* No node, or a plain empty, ~ or null scalar. */
 bool cr_i_config_is_null_scalar(struct fy_node *n);

@@ -144,6 +144,27 @@ static void sb_value(FILE *b, const cr_field *f, const void *p)
         fprintf(b, "]");
         break;
     }
+    case CR_FT_TABLE: /* sb_table */
+        break;
+    }
+}
+
+/* After "key:", a table: " []", or one flow mapping per item with every key. */
+static void sb_table(FILE *b, const cr_field *f, const void *cfg, int depth)
+{
+    const cr_table_desc *t = f->table;
+    int n;
+    memcpy(&n, cr_i_config_table_count((void *)cfg, f), sizeof n);
+    n = n < 0 ? 0 : n > t->max_items ? t->max_items : n;
+    fprintf(b, "%s\n", n ? "" : " []");
+    for (int k = 0; k < n; k++) {
+        const char *rec = cr_i_config_table_item((void *)cfg, f, k);
+        fprintf(b, "%*s- {", 2 * (depth + 1), "");
+        for (size_t j = 0; j < t->nfields; j++) {
+            fprintf(b, "%s%s: ", j ? ", " : "", t->fields[j].path);
+            sb_value(b, &t->fields[j], rec + t->fields[j].offset);
+        }
+        fprintf(b, "}\n");
     }
 }
 
@@ -159,7 +180,9 @@ static void sb_level(FILE *b, const cr_schema *s, const void *cfg, const char *p
             !cr_i_config_first_child(s, i, prefix, plen, name, len))
             continue;
         fprintf(b, "%*s%.*s:", 2 * depth, "", (int)len, name);
-        if (name[len] == '\0') {
+        if (name[len] == '\0' && f->type == CR_FT_TABLE) {
+            sb_table(b, f, cfg, depth);
+        } else if (name[len] == '\0') {
             fprintf(b, " ");
             sb_value(b, f, cr_i_config_field_cptr(cfg, f));
             fprintf(b, "\n");

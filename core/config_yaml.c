@@ -42,6 +42,22 @@ void cr_i_config_node_pos(struct fy_node *n, int fb_line, int fb_col, int *line,
     }
 }
 
+/* The first scalar of n in document order, or the fallback. */
+void cr_i_config_node_first_pos(struct fy_node *n, int fb_line, int fb_col, int *line, int *col)
+{
+    void *it = NULL;
+    if (n && fy_node_get_type(n) == FYNT_MAPPING) {
+        struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+        struct fy_node *k = p ? fy_node_pair_key(p) : NULL;
+        n = k && !cr_i_config_is_null_scalar(k) ? k : p ? fy_node_pair_value(p) : NULL;
+        cr_i_config_node_first_pos(n, fb_line, fb_col, line, col);
+    } else if (n && fy_node_get_type(n) == FYNT_SEQUENCE) {
+        cr_i_config_node_first_pos(fy_node_sequence_iterate(n, &it), fb_line, fb_col, line, col);
+    } else {
+        cr_i_config_node_pos(n, fb_line, fb_col, line, col);
+    }
+}
+
 static cr_i_config_yresult diag_failure(cr_i_config_ydoc *y, cr_i_config_yerr *e)
 {
     void *it = NULL;
@@ -62,12 +78,15 @@ static bool find_duplicate(struct fy_node *n, const char *path, cr_i_config_yerr
 {
     if (!n)
         return false;
-    if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+    if (fy_node_get_type(n) == FYNT_SEQUENCE) { /* items are path[0], path[1], ... */
         void *it = NULL;
         struct fy_node *item;
-        while ((item = fy_node_sequence_iterate(n, &it)))
-            if (find_duplicate(item, path, e))
+        char sub[CR_I_CONFIG_PATH_LEN];
+        for (int k = 0; (item = fy_node_sequence_iterate(n, &it)); k++) {
+            snprintf(sub, sizeof sub, "%s[%d]", path, k);
+            if (find_duplicate(item, sub, e))
                 return true;
+        }
         return false;
     }
     if (fy_node_get_type(n) != FYNT_MAPPING)

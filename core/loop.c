@@ -25,6 +25,7 @@ cr_status cr_engine_init(cr_engine *e, int threads)
     if (threads < 1)
         return CR_EINVAL;
     e->threads = threads;
+    e->block = CR_BLOCK;
     e->rng = calloc((size_t)threads, sizeof(gsl_rng *));
     if (!e->rng)
         return CR_ENOMEM;
@@ -49,19 +50,24 @@ void cr_engine_destroy(cr_engine *e)
     e->threads = 0;
 }
 
+void cr_engine_set_block(cr_engine *e, size_t block)
+{
+    e->block = block > 0 ? block : CR_BLOCK;
+}
+
 /* Runs the agents parts of phases [first, last) block by block. */
 static void sweep(const cr_engine *e, const cr_phase_table *t, void *model, size_t nagents,
                   int period, int first, int last)
 {
-    size_t nb = cr_nblocks(nagents);
+    size_t nb = cr_nblocks(nagents, e->block);
 #pragma omp parallel for num_threads(e->threads) schedule(static) default(none)                    \
     shared(e, t, model, nagents, period, first, last, nb)
     for (size_t b = 0; b < nb; b++) {
         cr_sweep s;
         s.period = period;
         s.block = b;
-        s.lo = b * CR_BLOCK;
-        s.hi = s.lo + CR_BLOCK < nagents ? s.lo + CR_BLOCK : nagents;
+        s.lo = b * e->block;
+        s.hi = s.lo + e->block < nagents ? s.lo + e->block : nagents;
         s.rng = e->rng[omp_get_thread_num()];
         for (int p = first; p < last; p++)
             if (t->phase[p].agents)

@@ -63,11 +63,16 @@ typedef struct {
     cr_phase_impl phase[CR_PHASE_COUNT];
 } cr_phase_table;
 
-/* Per-run engine state: one gsl_rng per thread. */
+/* Per-run engine state: one gsl_rng per thread, and the block size of the sweeps
+ * (CR_BLOCK unless set with cr_engine_set_block; never dependent on threads). */
 typedef struct {
     int threads;
+    size_t block;
     gsl_rng **rng; /* [threads] */
 } cr_engine;
+
+/* Sets the block size of the following sweeps (e.g. cr_block_for_groups). */
+void cr_engine_set_block(cr_engine *e, size_t block);
 
 /* Prepares an engine for `threads` OpenMP threads (>= 1). */
 cr_status cr_engine_init(cr_engine *e, int threads);

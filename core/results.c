@@ -293,8 +293,7 @@ static int directory_problem(const char *path, cr_diag *d, cr_status *s)
 static cr_status output_exists(const char *path, cr_diag *d)
 {
     return cr_diag_set(d, CR_EEXIST,
-                       "%s: output exists; use --force to replace it (nothing was written)",
-                       path);
+                       "%s: output exists; use --force to replace it (nothing was written)", path);
 }
 
 /* Root attributes: format, provenance and status = "running". */

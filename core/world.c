@@ -20,6 +20,11 @@
     X(loan)                                                                                        \
     X(rate)                                                                                        \
     X(maturity)                                                                                    \
+    X(weight)                                                                                      \
+    X(guaranteed)                                                                                  \
+    X(fee)                                                                                         \
+    X(deposit)                                                                                     \
+    X(partner)                                                                                     \
     X(est_pd)                                                                                      \
     X(offer)
 
@@ -28,6 +33,7 @@
     X(loans)                                                                                       \
     X(cash)                                                                                        \
     X(deposits)                                                                                    \
+    X(rwa)                                                                                         \
     X(accept)
 
 static void world_release(cr_world *w)

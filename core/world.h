@@ -48,9 +48,14 @@ typedef struct {
     double *collateral; /* collateral as a share of the loan, c_i */
     double *equity;     /* liquid equity E_i */
     /* the loan (principal 0: none) */
-    double *loan;      /* outstanding principal */
-    double *rate;      /* contract rate per period */
-    int32_t *maturity; /* periods left until the bullet repayment */
+    double *loan;       /* outstanding principal */
+    double *rate;       /* contract rate per period */
+    int32_t *maturity;  /* periods left until the bullet repayment */
+    double *weight;     /* the loan's risk weight for its bank's capital */
+    double *guaranteed; /* exposure a guarantee company covers (0: none) */
+    double *fee;        /* guarantee fee per period, on `guaranteed` */
+    double *deposit;    /* deposit withheld into a mutual fund (0: none) */
+    uint8_t *partner;   /* 1: a supply-chain partner of a core firm */
     /* the current application */
     double *est_pd; /* lender's estimated PD per period */
     double *offer;  /* offered rate per period */
@@ -62,6 +67,7 @@ typedef struct {
     double *loans;    /* loans outstanding (ledger) */
     double *cash;     /* liquid assets */
     double *deposits; /* funding liabilities */
+    double *rwa;      /* risk-weighted loans (ledger) */
     double *accept;   /* this period's acceptance probability of approved applicants */
 } cr_banks;
 

@@ -45,14 +45,14 @@ cr_status cr_bench_run(const cr_params *p, const char *mode_name, int threads, c
 
 void cr_bench_print_header(FILE *out)
 {
-    fprintf(out, "%-8s %10s %7s %7s %4s %10s %14s %14s %10s %12s\n", "mode", "smes", "periods",
+    fprintf(out, "%-20s %10s %7s %7s %4s %10s %14s %14s %10s %12s\n", "mode", "smes", "periods",
             "threads", "reps", "seconds", "SME-periods/s", "ns/SME-period", "bytes/SME",
             "peak RSS MB");
 }
 
 void cr_bench_print_row(const cr_bench_result *r, FILE *out)
 {
-    fprintf(out, "%-8s %10zu %7d %7d %4d %10.3f %14.4g %14.1f %10zu %12.1f\n", r->mode, r->smes,
+    fprintf(out, "%-20s %10zu %7d %7d %4d %10.3f %14.4g %14.1f %10zu %12.1f\n", r->mode, r->smes,
             r->periods, r->threads, r->replications, r->seconds, r->sme_periods_per_sec,
             r->ns_per_sme_period, r->bytes_per_sme, r->peak_rss_mb);
 }

@@ -163,9 +163,10 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
 
 void cr_run_summary_print(const cr_run_summary *s, FILE *out)
 {
-    static const cr_metric cols[] = {CR_M_ACCESS_RATE,      CR_M_MEAN_LOAN_RATE,
-                                     CR_M_DEFAULT_RATE,     CR_M_BANK_LOSS_RATE,
-                                     CR_M_BORROWER_MEAN_PD, CR_M_BANK_CAPITAL_RATIO};
+    static const cr_metric cols[] = {
+        CR_M_ACCESS_RATE,    CR_M_MEAN_LOAN_RATE,   CR_M_MEAN_FEE_RATE,   CR_M_DEFAULT_RATE,
+        CR_M_BANK_LOSS_RATE, CR_M_BORROWER_MEAN_PD, CR_M_GOVERNMENT_COST, CR_M_SME_SURPLUS,
+    };
     const size_t ncols = sizeof cols / sizeof cols[0];
     const cr_var_desc *tab = cr_metric_table();
     fprintf(out, "%-18s", "mode");

@@ -1,6 +1,9 @@
 #include "experiments/setup.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "models/mode.h"
 
 cr_status cr_experiment_load(const char *path, const char *const *sets, int nsets, cr_params *p,
                              char **yaml, cr_diag *d)
@@ -9,6 +12,11 @@ cr_status cr_experiment_load(const char *path, const char *const *sets, int nset
     cr_origin *origins = calloc(schema->nfields, sizeof *origins);
     if (!origins)
         return cr_diag_set(d, CR_ENOMEM, "out of memory");
+    /* fields that are not keys of a mode (e.g. direct has no guarantor) keep the
+     * mode's compiled defaults, so no byte of the struct is left undefined */
+    memset(p, 0, sizeof *p);
+    for (size_t k = 0; k < CR_MODE_SLOTS; k++)
+        p->mode[k] = *cr_mode_at(k)->defaults;
     cr_status st = cr_config_defaults(schema, p, origins, d);
     if (st == CR_OK && path)
         st = cr_config_load_file(schema, p, origins, path, d);
@@ -21,6 +29,7 @@ cr_status cr_experiment_load(const char *path, const char *const *sets, int nset
         if (st != CR_OK)
             cr_diag_set(d, st, "cannot format the resolved configuration");
     }
+    cr_config_origins_clear(schema, origins);
     free(origins);
     return st;
 }
@@ -32,6 +41,10 @@ static void format_range(const cr_field *f, char *buf, size_t len)
         buf[0] = '\0';
         for (const char *const *c = f->choices; *c && o < len; c++)
             o += (size_t)snprintf(buf + o, len - o, "%s%s", c == f->choices ? "" : ", ", *c);
+        return;
+    }
+    if (f->type == CR_FT_TABLE) {
+        snprintf(buf, len, "see below");
         return;
     }
     if (f->type == CR_FT_BOOL) {
@@ -60,8 +73,10 @@ void cr_experiment_keys_markdown(FILE *out)
         [CR_FT_STRING] = "text",
         [CR_FT_ENUM] = "choice",
         [CR_FT_STRLIST] = "list of names",
+        [CR_FT_TABLE] = "list of layers",
     };
     const cr_schema *schema = cr_params_schema();
+    const cr_table_desc *table = NULL;
     fprintf(out, "| key | type | default | allowed | units | meaning |\n");
     fprintf(out, "|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < schema->nfields; i++) {
@@ -70,5 +85,20 @@ void cr_experiment_keys_markdown(FILE *out)
         format_range(f, range, sizeof range);
         fprintf(out, "| `%s` | %s | `%s` | %s | %s | %s |\n", f->path, type_names[f->type], f->def,
                 range, f->units && f->units[0] ? f->units : "", f->doc);
+        if (f->type == CR_FT_TABLE && !table)
+            table = f->table;
+    }
+    if (table) {
+        fprintf(out, "\nKeys of one layer (an item of a `waterfall` list):\n\n");
+        fprintf(out, "| key | type | default | allowed | units | meaning |\n");
+        fprintf(out, "|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < table->nfields; i++) {
+            const cr_field *f = &table->fields[i];
+            char range[256];
+            format_range(f, range, sizeof range);
+            fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", f->path, type_names[f->type],
+                    f->def ? f->def : "required", range, f->units && f->units[0] ? f->units : "",
+                    f->doc);
+        }
     }
 }

@@ -1,3 +1,8 @@
+/* The generic lending phases (MODEL.md sections 2-4, 6): population and entry,
+ * factor shocks, applications, outcomes, repayment, exit, measurement. Screening
+ * and origination are in models/screening.c, losses and the books in
+ * models/losses.c. Every mode uses these; what differs between modes is data (its
+ * cr_mode_params: components, waterfall, information), not branches on its name. */
 #include "models/lending.h"
 
 #include <math.h>
@@ -8,23 +13,14 @@
 
 #include "models/purpose.h"
 
-/* pi / 8, for the probit approximation of the logistic-normal mean */
-#define PI_OVER_8 0.39269908169872414
-
-/* Annual rate or probability from one per period. */
-static double annualise(const cr_model *m, double per_period)
+double cr_lend_annualise(const cr_model *m, double per_period)
 {
     return expm1(m->ppy * log1p(per_period));
 }
 
-static double logistic(double x)
+double cr_lend_annual_pd(const cr_model *m, double per_period)
 {
-    return 1.0 / (1.0 + exp(-x));
-}
-
-static double *bank_row(const cr_model *m, size_t block, uint32_t bank)
-{
-    return cr_blocksum_row(&m->bacc, block) + (size_t)bank * CR_B_COUNT;
+    return -expm1(m->ppy * log1p(-per_period));
 }
 
 double cr_lend_lgd(const cr_model *m, size_t i)
@@ -38,7 +34,7 @@ void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i)
     const cr_params *p = m->p;
     cr_smes *s = &m->world->sme;
     cr_rng_stream_at(cr_rng_gsl_state(r), &m->pre_entry, i);
-    /* fixed draw order: sector, region, bank, pd, demand, collateral, equity */
+    /* fixed draw order: sector, region, bank, pd, demand, collateral, equity, partner */
     s->sector[i] = (uint16_t)gsl_rng_uniform_int(r, (unsigned long)p->population.sectors);
     s->region[i] = (uint16_t)gsl_rng_uniform_int(r, (unsigned long)p->population.regions);
     s->bank[i] = (uint32_t)gsl_rng_uniform_int(r, (unsigned long)p->population.banks);
@@ -63,9 +59,15 @@ void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i)
     if (p->population.equity.cv > 0)
         eq *= gsl_ran_lognormal(r, m->eq_mu, m->eq_sigma);
     s->equity[i] = eq;
+    /* drawn in every mode (common random numbers); only modes with a core firm use it */
+    s->partner[i] = (uint8_t)(gsl_rng_uniform(r) < m->partner_share);
     s->loan[i] = 0.0;
     s->rate[i] = 0.0;
     s->maturity[i] = 0;
+    s->weight[i] = 0.0;
+    s->guaranteed[i] = 0.0;
+    s->fee[i] = 0.0;
+    s->deposit[i] = 0.0;
     s->status[i] = CR_SME_ACTIVE;
     s->reentry[i] = 0;
 }
@@ -90,7 +92,18 @@ cr_status cr_lend_shocks(void *model, int t)
     }
     cr_blocksum_zero(&m->acc);
     cr_blocksum_zero(&m->bacc);
+    cr_blocksum_zero(&m->gacc);
+    for (size_t b = 0; b < m->acc.nblocks; b++)
+        m->def_n[b] = 0;
     m->banks_constrained = 0;
+    for (int h = 0; h < CR_HOLDER_COUNT; h++)
+        m->holder_paid[h] = 0.0;
+    m->gc_fees = m->gc_refees = 0.0;
+    /* the government's risk-compensation budget is renewed at the start of a year */
+    if (t % (int)p->experiment.periods_per_year == 0) {
+        m->im.h[CR_H_GOVERNMENT].net_assets[0] = m->gov_budget;
+        m->im.h[CR_H_GOVERNMENT].failed[0] = 0;
+    }
     return CR_OK;
 }
 
@@ -100,9 +113,20 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
     cr_smes *s = &m->world->sme;
     double dp = m->p->population.demand_probability;
     double *acc = cr_blocksum_row(&m->acc, sw->block);
+    const int t = sw->period;
+    const int grouped = m->group > 1;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         s->flags[i] = 0;
-        if (s->status[i] != CR_SME_ACTIVE || s->loan[i] > 0.0)
+        /* an excluded slot whose time has come gets its entrant (drawn with the
+         * entry stream of this period) */
+        if (s->status[i] == CR_SME_EXCLUDED && s->reentry[i] == t)
+            cr_lend_new_sme(m, sw->rng, i);
+        if (s->status[i] != CR_SME_ACTIVE)
+            continue;
+        acc[CR_A_ACTIVE] += 1.0;
+        if (grouped)
+            acc[CR_A_MEMBERS] += 1.0;
+        if (s->loan[i] > 0.0)
             continue;
         int apply = dp >= 1.0;
         if (!apply && dp > 0.0) {
@@ -113,108 +137,6 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
             s->flags[i] |= CR_F_APPLIED;
             acc[CR_A_APPLICATIONS] += 1.0;
         }
-    }
-}
-
-void cr_lend_screen(void *model, const cr_sweep *sw)
-{
-    cr_model *m = model;
-    cr_smes *s = &m->world->sme;
-    const double prior_prec = m->prior_prec, tau = m->tau_bank;
-    const double sigma = m->p->bank.screening_noise;
-    const double base = m->funding + m->capital_cost;
-    for (size_t i = sw->lo; i < sw->hi; i++) {
-        if (!(s->flags[i] & CR_F_APPLIED))
-            continue;
-        /* posterior on logit PD: prior N(mu0, 1/tau0), signal logit(pi) + sigma xi */
-        double mean, var;
-        if (isinf(tau)) {
-            mean = s->logit_pd[i];
-            var = 0.0;
-        } else if (isinf(prior_prec)) {
-            mean = m->prior_mean;
-            var = 0.0;
-        } else {
-            cr_model_stream_now(m, sw->rng, CR_P_SCREEN_BANK, i);
-            double signal = s->logit_pd[i] + sigma * gsl_ran_gaussian_ziggurat(sw->rng, 1.0);
-            double prec = prior_prec + tau;
-            mean = (prior_prec * m->prior_mean + tau * signal) / prec;
-            var = 1.0 / prec;
-        }
-        /* E[logistic(x)], x ~ N(mean, var): the probit approximation */
-        double q = logistic(mean / sqrt(1.0 + PI_OVER_8 * var));
-        double lgd = cr_lend_lgd(m, i);
-        /* break-even: (1 - q)(1 + r) + q (1 - lgd) = 1 + funding + capital cost */
-        double rate = (base + q * lgd) / (1.0 - q) + m->margin;
-        s->est_pd[i] = q;
-        s->offer[i] = rate;
-        if (q <= m->max_pd && rate <= m->max_rate)
-            s->flags[i] |= CR_F_APPROVED;
-    }
-}
-
-void cr_lend_tally_demand(void *model, const cr_sweep *sw)
-{
-    cr_model *m = model;
-    cr_smes *s = &m->world->sme;
-    double rw = m->p->bank.risk_weight;
-    double *acc = cr_blocksum_row(&m->acc, sw->block);
-    for (size_t i = sw->lo; i < sw->hi; i++) {
-        if (!(s->flags[i] & CR_F_APPROVED))
-            continue;
-        acc[CR_A_APPROVED] += 1.0;
-        bank_row(m, sw->block, s->bank[i])[CR_B_DEMAND_RW] += rw * s->demand[i];
-    }
-}
-
-cr_status cr_lend_capacity(void *model, int period)
-{
-    (void)period;
-    cr_model *m = model;
-    cr_banks *b = &m->world->bank;
-    double rw = m->p->bank.risk_weight, car = m->p->bank.capital_ratio_min;
-    cr_blocksum_reduce(&m->bacc, m->bank_sum);
-    int constrained = 0;
-    for (size_t k = 0; k < b->n; k++) {
-        double demand = m->bank_sum[k * CR_B_COUNT + CR_B_DEMAND_RW];
-        double headroom = b->capital[k] / car - rw * b->loans[k];
-        double accept = 1.0;
-        if (b->capital[k] <= 0.0 || headroom <= 0.0)
-            accept = 0.0;
-        else if (demand > headroom)
-            accept = headroom / demand;
-        b->accept[k] = accept;
-        constrained += demand > 0.0 && accept < 1.0;
-    }
-    m->banks_constrained = constrained;
-    return CR_OK;
-}
-
-void cr_lend_originate(void *model, const cr_sweep *sw)
-{
-    cr_model *m = model;
-    cr_smes *s = &m->world->sme;
-    const double *accept = m->world->bank.accept;
-    int maturity = (int)m->p->loans.maturity;
-    double *acc = cr_blocksum_row(&m->acc, sw->block);
-    for (size_t i = sw->lo; i < sw->hi; i++) {
-        if (!(s->flags[i] & CR_F_APPROVED))
-            continue;
-        double a = accept[s->bank[i]];
-        if (a < 1.0) {
-            if (a <= 0.0)
-                continue;
-            cr_model_stream_now(m, sw->rng, CR_P_RATION, i);
-            if (gsl_rng_uniform(sw->rng) >= a)
-                continue;
-        }
-        s->loan[i] = s->demand[i];
-        s->rate[i] = s->offer[i];
-        s->maturity[i] = maturity;
-        s->flags[i] |= CR_F_GRANTED;
-        acc[CR_A_GRANTED] += 1.0;
-        acc[CR_A_GRANTED_RATE] += annualise(m, s->offer[i]);
-        bank_row(m, sw->block, s->bank[i])[CR_B_NEW] += s->loan[i];
     }
 }
 
@@ -252,22 +174,60 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
 {
     cr_model *m = model;
     cr_smes *s = &m->world->sme;
-    const double ret = m->project_return;
+    const double ret = m->project_return, subsidy = m->mp->government.interest_subsidy;
+    const double assoc_fee = m->assoc_fee, refee = m->refee, refee_small = m->refee_small;
+    const double small_limit = m->mp->reguarantor.small_limit;
     double *acc = cr_blocksum_row(&m->acc, sw->block);
+    double *g = cr_blocksum_row(&m->gacc, sw->block);
+    cr_holder_books *fund = &m->im.h[CR_H_MUTUAL_FUND];
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if ((s->flags[i] & (CR_F_AT_RISK | CR_F_DEFAULTED)) != CR_F_AT_RISK)
             continue;
-        double *row = bank_row(m, sw->block, s->bank[i]);
-        double interest = s->rate[i] * s->loan[i];
-        double surplus = ret * s->loan[i] - interest;
+        double *row = cr_lend_bank_row(m, sw->block, s->bank[i]);
+        double loan = s->loan[i];
+        double interest = s->rate[i] * loan;
+        double paid_by_gov = subsidy * interest;
+        double fees = s->fee[i] * s->guaranteed[i];
+        double afee = assoc_fee * loan;
         row[CR_B_INTEREST] += interest;
+        acc[CR_A_SUBSIDY] += paid_by_gov;
+        acc[CR_A_ASSOC_FEES] += afee;
+        if (s->guaranteed[i] > 0.0 && m->im.h[CR_H_GUARANTOR].failed[cr_lend_guarantor_of(m, i)])
+            fees = 0.0; /* a failed guarantor's guarantee is worthless: no fee is paid */
+        double surplus = ret * loan - (interest - paid_by_gov) - fees - afee;
+        if (fees > 0.0) {
+            size_t gc = cr_lend_guarantor_of(m, i);
+            g[gc * CR_G_COUNT + CR_G_FEES] += fees;
+            /* the guarantor pays the re-guarantor its fee on the risk it bears */
+            double rg = (loan <= small_limit ? refee_small : refee) * m->cover_rg * loan;
+            g[gc * CR_G_COUNT + CR_G_REFEES] += rg;
+        }
         s->equity[i] += surplus;
-        acc[CR_A_SURPLUS] += surplus;
         if (--s->maturity[i] <= 0) {
-            row[CR_B_REPAID] += s->loan[i];
+            row[CR_B_REPAID] += loan;
+            row[CR_B_RWA_OFF] += s->weight[i] * loan;
+            if (s->guaranteed[i] > 0.0)
+                g[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_RELEASED] += s->guaranteed[i];
+            if (s->deposit[i] > 0.0) {
+                /* the fund returns the deposit, pro rata when it has lost money */
+                size_t a = i / m->group;
+                double owed = fund->exposure[a], cash = fund->net_assets[a];
+                double back =
+                    owed > cash ? s->deposit[i] * (cash > 0.0 ? cash / owed : 0.0) : s->deposit[i];
+                fund->net_assets[a] -= back;
+                fund->exposure[a] -= s->deposit[i];
+                s->equity[i] += back;
+                surplus -= s->deposit[i] - back;
+                acc[CR_A_DEPOSIT_SHORT] += s->deposit[i] - back;
+            }
+            if (m->group > 1)
+                m->grp_out[i / m->group] -= loan;
             s->loan[i] = 0.0;
+            s->guaranteed[i] = 0.0;
+            s->deposit[i] = 0.0;
             s->flags[i] |= CR_F_MATURED;
         }
+        acc[CR_A_SURPLUS] += surplus;
     }
 }
 
@@ -279,130 +239,103 @@ void cr_lend_entry_exit(void *model, const cr_sweep *sw)
     const int excl = (int)m->p->population.exclusion_periods;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if (s->flags[i] & CR_F_FAILED) {
+            /* the slot stays empty for exclusion_periods; its entrant arrives at the
+             * start of period t + 1 + excl (cr_lend_applications). A defaulted loan
+             * stays on the books until the period's losses are allocated. */
             s->status[i] = CR_SME_EXCLUDED;
             s->reentry[i] = t + 1 + excl;
-            s->loan[i] = 0.0;
-            s->maturity[i] = 0;
         }
-        if (s->status[i] == CR_SME_EXCLUDED && s->reentry[i] == t + 1)
-            cr_lend_new_sme(m, sw->rng, i);
-        if (s->loan[i] > 0.0)
-            bank_row(m, sw->block, s->bank[i])[CR_B_LOANS_SME] += s->loan[i];
+        if (s->loan[i] > 0.0 && !(s->flags[i] & CR_F_DEFAULTED)) {
+            double *row = cr_lend_bank_row(m, sw->block, s->bank[i]);
+            row[CR_B_LOANS_SME] += s->loan[i];
+            row[CR_B_RWA_SME] += s->weight[i] * s->loan[i];
+            if (s->guaranteed[i] > 0.0)
+                cr_blocksum_row(
+                    &m->gacc, sw->block)[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_OUT_SME] +=
+                    s->guaranteed[i];
+        }
     }
-}
-
-cr_status cr_lend_books(void *model, int t)
-{
-    cr_model *m = model;
-    cr_banks *b = &m->world->bank;
-    const double payout = m->p->bank.dividend_payout;
-    const double target = m->p->bank.target_capital_ratio, rw = m->p->bank.risk_weight;
-    cr_blocksum_reduce(&m->bacc, m->bank_sum);
-    double profit_all = 0.0;
-    for (size_t k = 0; k < b->n; k++) {
-        const double *f = m->bank_sum + k * CR_B_COUNT;
-        double assets0 = b->loans[k] + b->cash[k];
-        double claims0 = b->deposits[k] + b->capital[k];
-        /* capital funds loans first; deposits fund the rest at the funding rate,
-         * over the period's book (after origination) */
-        double need = b->loans[k] + f[CR_B_NEW] - b->capital[k];
-        double funding_cost = m->funding * (need > 0.0 ? need : 0.0);
-        double profit = f[CR_B_INTEREST] - funding_cost - f[CR_B_LOSS];
-        double loans = b->loans[k] + f[CR_B_NEW] - f[CR_B_REPAID] - f[CR_B_DEFAULTED];
-        /* dividends: a share of a positive profit, never taking capital below the
-         * target ratio of the remaining book */
-        double dividend = profit > 0.0 ? payout * profit : 0.0;
-        double room = b->capital[k] + profit - target * rw * loans;
-        if (dividend > room)
-            dividend = room > 0.0 ? room : 0.0;
-        double capital = b->capital[k] + profit - dividend;
-        double deposits = loans - capital > 0.0 ? loans - capital : 0.0;
-        b->cash[k] += f[CR_B_INTEREST] - funding_cost - dividend + f[CR_B_REPAID] +
-                      f[CR_B_RECOVERED] - f[CR_B_NEW] + (deposits - b->deposits[k]);
-        b->loans[k] = loans;
-        b->deposits[k] = deposits;
-        b->capital[k] = capital;
-        profit_all += profit;
-        /* the identities, checked on each bank (cheap: a few flops a bank): every
-         * flow was posted on both sides, so assets = liabilities + equity */
-        double assets = b->loans[k] + b->cash[k];
-        double claims = b->deposits[k] + b->capital[k];
-        double scale = fabs(assets) + fabs(claims) + fabs(assets0) + fabs(claims0) + 1.0;
-        if (fabs(assets - claims) > 1e-9 * scale) {
-            cr_diag_set(&m->diag, CR_EACCOUNTING,
-                        "period %d, bank %zu: assets %.17g != liabilities + equity %.17g "
-                        "(a flow was booked on one side only)",
-                        t, k, assets, claims);
-            return CR_EACCOUNTING;
-        }
-        double ledger = b->loans[k], smes = f[CR_B_LOANS_SME];
-        if (fabs(ledger - smes) > 1e-9 * (fabs(ledger) + fabs(smes) + 1.0)) {
-            cr_diag_set(
-                &m->diag, CR_EACCOUNTING,
-                "period %d, bank %zu: loan ledger %.17g != principal owed by its SMEs %.17g", t, k,
-                ledger, smes);
-            return CR_EACCOUNTING;
-        }
-        double lost = f[CR_B_DEFAULTED] - f[CR_B_RECOVERED];
-        if (fabs(lost - f[CR_B_LOSS]) > 1e-9 * (fabs(f[CR_B_DEFAULTED]) + 1.0)) {
-            cr_diag_set(&m->diag, CR_EACCOUNTING,
-                        "period %d, bank %zu: defaulted principal %.17g - recovered %.17g != "
-                        "loss booked %.17g",
-                        t, k, f[CR_B_DEFAULTED], f[CR_B_RECOVERED], f[CR_B_LOSS]);
-            return CR_EACCOUNTING;
-        }
-        /* the ledger agrees with the borrowers' principal: reconcile it to that
-         * exact sum, so rounding drift never accumulates (a book that repaid in full
-         * is exactly 0, not 1e-13) */
-        b->loans[k] = smes;
-        b->deposits[k] = smes - b->capital[k] > 0.0 ? smes - b->capital[k] : 0.0;
-        b->cash[k] = b->deposits[k] + b->capital[k] - smes;
-    }
-    m->bank_profit = profit_all;
-    return CR_OK;
 }
 
 cr_status cr_lend_measure(void *model, int t)
 {
     cr_model *m = model;
     const cr_banks *b = &m->world->bank;
+    const cr_intermediaries *im = &m->im;
     double a[CR_A_COUNT];
     cr_blocksum_reduce(&m->acc, a);
-    /* every loss is booked on exactly one holder: here, the banks' losses must add
-     * up to the losses of the defaulted loans */
-    double bank_loss = 0.0;
-    for (size_t k = 0; k < b->n; k++)
-        bank_loss += m->bank_sum[k * CR_B_COUNT + CR_B_LOSS];
-    if (fabs(bank_loss - a[CR_A_LOSS]) > 1e-9 * (fabs(a[CR_A_LOSS]) + 1.0)) {
-        cr_diag_set(&m->diag, CR_EACCOUNTING,
-                    "period %d: losses of defaulted loans %.17g != losses booked by holders %.17g",
-                    t, a[CR_A_LOSS], bank_loss);
-        return CR_EACCOUNTING;
-    }
+    /* every loss is booked on exactly one holder */
+    double booked = 0.0;
+    for (int h = 0; h < CR_HOLDER_COUNT; h++)
+        booked += m->holder_paid[h];
+    if (fabs(booked - a[CR_A_LOSS]) > 1e-9 * (fabs(a[CR_A_LOSS]) + 1.0))
+        return cr_diag_set(&m->diag, CR_EACCOUNTING,
+                           "period %d: losses of defaulted loans %.17g != losses booked by "
+                           "holders %.17g",
+                           t, a[CR_A_LOSS], booked);
     double cap_ratio = 0.0;
     int with_loans = 0;
     for (size_t k = 0; k < b->n; k++) {
-        double rwa = m->p->bank.risk_weight * b->loans[k];
-        if (rwa > 0.0) {
-            cap_ratio += b->capital[k] / rwa;
+        if (b->rwa[k] > 0.0) {
+            cap_ratio += b->capital[k] / b->rwa[k];
             with_loans++;
         }
     }
+    const cr_holder_books *gc = &im->h[CR_H_GUARANTOR];
+    double gc_na = 0.0, gc_exp = 0.0;
+    int gc_failed = 0;
+    for (size_t e = 0; e < gc->n; e++) {
+        gc_na += gc->net_assets[e];
+        gc_exp += gc->exposure[e];
+        gc_failed += gc->failed[e];
+    }
+    const cr_holder_books *fund = &im->h[CR_H_MUTUAL_FUND];
+    double fund_cash = 0.0;
+    for (size_t e = 0; e < fund->n; e++)
+        fund_cash += fund->net_assets[e];
+    double rg_na = im->h[CR_H_REGUARANTOR].n ? im->h[CR_H_REGUARANTOR].net_assets[0] : 0.0;
+    double rg_net = m->holder_paid[CR_H_REGUARANTOR] - m->gc_refees;
+
     double v[CR_METRIC_COUNT] = {0};
     v[CR_M_APPLICATIONS] = a[CR_A_APPLICATIONS];
     v[CR_M_LOANS_GRANTED] = a[CR_A_GRANTED];
     v[CR_M_ACCESS_RATE] = a[CR_A_APPLICATIONS] > 0 ? a[CR_A_GRANTED] / a[CR_A_APPLICATIONS] : 0.0;
     v[CR_M_LOANS_OUTSTANDING] = a[CR_A_AT_RISK_AMT];
     v[CR_M_MEAN_LOAN_RATE] = a[CR_A_GRANTED] > 0 ? a[CR_A_GRANTED_RATE] / a[CR_A_GRANTED] : 0.0;
+    v[CR_M_MEAN_FEE_RATE] = a[CR_A_GUARANTEED] > 0 ? a[CR_A_FEE_RATE] / a[CR_A_GUARANTEED] : 0.0;
     v[CR_M_DEFAULT_RATE] = a[CR_A_AT_RISK] > 0 ? a[CR_A_DEFAULTS] / a[CR_A_AT_RISK] : 0.0;
     v[CR_M_FUNDAMENTAL_DEFAULTS] = a[CR_A_DEFAULTS];
     v[CR_M_AMPLIFICATION] = 1.0;
-    v[CR_M_BANK_LOSS_RATE] = a[CR_A_AT_RISK_AMT] > 0 ? bank_loss / a[CR_A_AT_RISK_AMT] : 0.0;
+    v[CR_M_BANK_LOSS_RATE] =
+        a[CR_A_AT_RISK_AMT] > 0 ? m->holder_paid[CR_H_BANK] / a[CR_A_AT_RISK_AMT] : 0.0;
     v[CR_M_BANK_CAPITAL_RATIO] = with_loans ? cap_ratio / with_loans : 0.0;
     v[CR_M_BANKS_CONSTRAINED] = m->banks_constrained;
+    v[CR_M_GUARANTOR_FEE_INCOME] = m->gc_fees;
+    v[CR_M_GUARANTOR_PAYOUTS] = m->holder_paid[CR_H_GUARANTOR];
+    v[CR_M_GUARANTOR_NET_ASSETS] = gc_na;
+    v[CR_M_GUARANTOR_LEVERAGE] = gc_na > 0 ? gc_exp / gc_na : 0.0;
+    v[CR_M_GUARANTORS_FAILED] = gc_failed;
+    /* a public guarantor's calls net of its fees (and of the re-guarantee fees it
+     * pays) are a cost to the government too */
+    double public_gc = m->mp->guarantor.public_agency && (m->components & CR_C_GUARANTOR)
+                           ? m->holder_paid[CR_H_GUARANTOR] - m->gc_fees + m->gc_refees
+                           : 0.0;
+    v[CR_M_GOVERNMENT_COST] =
+        m->holder_paid[CR_H_GOVERNMENT] + a[CR_A_SUBSIDY] + rg_net + public_gc;
+    v[CR_M_PARTICIPATION] = a[CR_A_ACTIVE] > 0 ? a[CR_A_MEMBERS] / a[CR_A_ACTIVE] : 0.0;
     v[CR_M_BORROWER_MEAN_PD] = a[CR_A_AT_RISK] > 0 ? a[CR_A_AT_RISK_PD] / a[CR_A_AT_RISK] : 0.0;
-    v[CR_M_SME_SURPLUS] = a[CR_A_SURPLUS];
+    /* fellow members' payments under joint liability are SMEs' costs too */
+    v[CR_M_SME_SURPLUS] = a[CR_A_SURPLUS] - m->holder_paid[CR_H_MEMBERS];
     v[CR_M_BANK_PROFIT] = m->bank_profit;
+    v[CR_M_REGUARANTOR_FEE_INCOME] = m->gc_refees;
+    v[CR_M_REGUARANTOR_PAYOUTS] = m->holder_paid[CR_H_REGUARANTOR];
+    v[CR_M_REGUARANTOR_NET_ASSETS] = rg_na;
+    v[CR_M_GOVERNMENT_PAYOUTS] = m->holder_paid[CR_H_GOVERNMENT];
+    v[CR_M_INTEREST_SUBSIDIES] = a[CR_A_SUBSIDY];
+    v[CR_M_MUTUAL_FUND_PAYOUTS] = m->holder_paid[CR_H_MUTUAL_FUND];
+    v[CR_M_MUTUAL_FUND_BALANCE] = fund_cash;
+    v[CR_M_MEMBERS_PAYOUTS] = m->holder_paid[CR_H_MEMBERS];
+    v[CR_M_BANK_LOSSES] = m->holder_paid[CR_H_BANK];
     for (int k = 0; k < CR_METRIC_COUNT; k++)
         m->values[(size_t)k * (size_t)m->periods + (size_t)t] = v[k];
     return CR_OK;

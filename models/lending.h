@@ -18,14 +18,13 @@ cr_status cr_lend_shocks(void *model, int period);
  * loan applies with probability population.demand_probability. */
 void cr_lend_applications(void *model, const cr_sweep *s);
 
-/* screening (agents): the bank's noisy signal of logit PD, its normal posterior,
- * the estimated PD, the break-even price plus margin; APPROVED when the estimated
- * PD and the rate are within the bank's limits. Sets est_pd and offer. */
+/* screening (agents): each screener's noisy signal of logit PD (the bank's, and the
+ * guarantee company's, association's, core firm's and members' where the mode has
+ * them), the lenders' normal posteriors, the estimated PD, the bank's loss share
+ * through the waterfall, the risk weight, the break-even price plus margin, the
+ * guarantee company's admission and fee, joint terms and credit lines of groups;
+ * APPROVED when every rule passes. Tallies each bank's and guarantor's demand. */
 void cr_lend_screen(void *model, const cr_sweep *s);
-
-/* screening (agents): adds the risk-weighted amount of approved applications to
- * their bank's demand. Call after every admission rule of the mode. */
-void cr_lend_tally_demand(void *model, const cr_sweep *s);
 
 /* screening (global): each bank's capital headroom and its acceptance probability
  * for approved applicants (random rationing when demand exceeds headroom). */
@@ -46,20 +45,63 @@ void cr_lend_repay(void *model, const cr_sweep *s);
  * counts outstanding principal per bank for the books' cross-check. */
 void cr_lend_entry_exit(void *model, const cr_sweep *s);
 
-/* balance sheets (global): posts the period's flows to every bank, pays dividends,
- * and checks assets = liabilities + equity and that each bank's loan ledger equals
- * its borrowers' principal (CR_EACCOUNTING otherwise). */
+/* balance sheets (global): shares the period's losses through the mode's waterfall
+ * (models/waterfall.h), posts every holder's books (banks: interest, funding,
+ * losses, dividends; guarantee companies: fees, calls, re-guarantee fees), and
+ * checks assets = liabilities + equity and that each bank's loan and risk-weighted
+ * ledgers equal its borrowers' (CR_EACCOUNTING otherwise). */
 cr_status cr_lend_books(void *model, int period);
 
 /* measurement (global): turns the reduced sums into the period's metrics. */
 cr_status cr_lend_measure(void *model, int period);
+
+/* losses (agents): the loss given default of each defaulted loan (before the
+ * waterfall), the defaulted principal and recoveries per bank, released guarantees,
+ * forfeited deposits; lists the period's defaults per block for cr_lend_books. */
+void cr_lend_losses(void *model, const cr_sweep *sw);
+
+/* Annual rate from one per period: (1 + r)^ppy - 1. */
+double cr_lend_annualise(const cr_model *m, double per_period);
+
+/* Annual default probability from one per period: 1 - (1 - q)^ppy. */
+double cr_lend_annual_pd(const cr_model *m, double per_period);
+
+/* The per-bank accumulators of bank `bank` in a block. */
+static inline double *cr_lend_bank_row(const cr_model *m, size_t block, uint32_t bank)
+{
+    return cr_blocksum_row(&m->bacc, block) + (size_t)bank * CR_B_COUNT;
+}
+
+/* The guarantee company serving SME i: by region, among guarantor.count. */
+static inline size_t cr_lend_guarantor_of(const cr_model *m, size_t i)
+{
+    size_t n = m->im.h[CR_H_GUARANTOR].n;
+    return n > 1 ? m->world->sme.region[i] % n : 0;
+}
 
 /* Loss given default of a loan to SME i before guarantees: the share of the
  * principal not covered by the project's recovery and the collateral. */
 double cr_lend_lgd(const cr_model *m, size_t i);
 
 /* Draws a new SME into slot i from the population (stream: ENTRY under
- * m->pre_entry, i.e. the period in which the entrant starts). */
+ * m->pre_entry: keyed with the period in which the entrant starts). */
 void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i);
+
+/* The phase table every mode uses (a mode's own functions may replace entries). */
+#define CR_LENDING_PHASES                                                                          \
+    {                                                                                              \
+        .phase = {                                                                                 \
+            [CR_PHASE_SHOCKS] = {.global = cr_lend_shocks},                                        \
+            [CR_PHASE_APPLICATIONS] = {.agents = cr_lend_applications},                            \
+            [CR_PHASE_SCREENING] = {.agents = cr_lend_screen, .global = cr_lend_capacity},         \
+            [CR_PHASE_ORIGINATION] = {.agents = cr_lend_originate},                                \
+            [CR_PHASE_OUTCOMES] = {.agents = cr_lend_outcomes},                                    \
+            [CR_PHASE_REPAYMENT] = {.agents = cr_lend_repay},                                      \
+            [CR_PHASE_LOSSES] = {.agents = cr_lend_losses},                                        \
+            [CR_PHASE_ENTRY_EXIT] = {.agents = cr_lend_entry_exit},                                \
+            [CR_PHASE_BALANCE_SHEETS] = {.global = cr_lend_books},                                 \
+            [CR_PHASE_MEASUREMENT] = {.global = cr_lend_measure},                                  \
+        }                                                                                          \
+    }
 
 #endif

@@ -45,18 +45,19 @@
     X(CR_M_BANKS_CONSTRAINED, "banks_constrained", "banks",                                        \
       "banks that rationed approved applicants for lack of capital")                               \
     X(CR_M_GUARANTOR_FEE_INCOME, "guarantor_fee_income", "million yuan per period",                \
-      "guarantee fees earned by intermediaries (0 in modes without guarantors)")                   \
+      "guarantee fees earned by guarantee companies (0 in modes without them)")                    \
     X(CR_M_GUARANTOR_PAYOUTS, "guarantor_payouts", "million yuan per period",                      \
-      "guarantee calls paid by intermediaries (0 in modes without guarantors)")                    \
+      "guarantee calls paid by guarantee companies, net of counter-guarantees (0 in "              \
+      "modes without them)")                                                                       \
     X(CR_M_GUARANTOR_NET_ASSETS, "guarantor_net_assets", "million yuan",                           \
-      "intermediaries' net assets (0 in modes without guarantors)")                                \
+      "guarantee companies' net assets at period end (0 in modes without them)")                   \
     X(CR_M_GUARANTOR_LEVERAGE, "guarantor_leverage", "1",                                          \
-      "guarantees outstanding / guarantors' net assets (0 in modes without guarantors)")           \
+      "guarantees outstanding / guarantee companies' net assets (0 in modes without them)")        \
     X(CR_M_GUARANTORS_FAILED, "guarantors_failed", "guarantors",                                   \
-      "intermediaries with negative net assets (0 in modes without guarantors)")                   \
+      "guarantee companies that failed to pay a call (0 in modes without them)")                   \
     X(CR_M_GOVERNMENT_COST, "government_cost", "million yuan per period",                          \
-      "government risk compensation, re-guarantee and subsidies paid (0 in modes without "         \
-      "government programmes)")                                                                    \
+      "risk compensation + interest subsidies + re-guarantor's and public guarantors' losses net " \
+      "of their fees")                                                                             \
     X(CR_M_PARTICIPATION, "participation", "1",                                                    \
       "share of SMEs in an alliance or group (0 in modes without groups)")                         \
     X(CR_M_RISKY_SHARE, "risky_share", "1",                                                        \
@@ -66,7 +67,25 @@
     X(CR_M_SME_SURPLUS, "sme_surplus", "million yuan per period",                                  \
       "borrowers' project returns minus interest, minus collateral lost in default")               \
     X(CR_M_BANK_PROFIT, "bank_profit", "million yuan per period",                                  \
-      "banks' interest income minus funding cost minus credit losses")
+      "banks' interest income minus funding cost minus credit losses")                             \
+    X(CR_M_BANK_LOSSES, "bank_losses", "million yuan per period",                                  \
+      "credit losses borne by banks after every other holder's share")                             \
+    X(CR_M_REGUARANTOR_FEE_INCOME, "reguarantor_fee_income", "million yuan per period",            \
+      "re-guarantee fees paid by guarantee companies (0 in modes without a re-guarantor)")         \
+    X(CR_M_REGUARANTOR_PAYOUTS, "reguarantor_payouts", "million yuan per period",                  \
+      "losses borne by the re-guarantor (0 in modes without one)")                                 \
+    X(CR_M_REGUARANTOR_NET_ASSETS, "reguarantor_net_assets", "million yuan",                       \
+      "the re-guarantor's net assets at period end (0 in modes without one)")                      \
+    X(CR_M_GOVERNMENT_PAYOUTS, "government_payouts", "million yuan per period",                    \
+      "risk compensation paid by the government fund out of its yearly budget")                    \
+    X(CR_M_INTEREST_SUBSIDIES, "interest_subsidies", "million yuan per period",                    \
+      "interest the government pays for borrowers (government.interest_subsidy)")                  \
+    X(CR_M_MUTUAL_FUND_PAYOUTS, "mutual_fund_payouts", "million yuan per period",                  \
+      "first losses absorbed by the alliances' mutual funds (0 in modes without them)")            \
+    X(CR_M_MUTUAL_FUND_BALANCE, "mutual_fund_balance", "million yuan",                             \
+      "cash of the alliances' mutual funds at period end (0 in modes without them)")               \
+    X(CR_M_MEMBERS_PAYOUTS, "members_payouts", "million yuan per period",                          \
+      "losses paid by fellow members under joint liability (0 in modes without groups)")
 
 typedef enum {
 #define CR_X_ENUM(e, name, units, long_name) e,

@@ -21,7 +21,7 @@ void cr_model_set_period(cr_model *m, int t)
 {
     for (unsigned k = 0; k < CR_PURPOSE_MAX; k++)
         cr_rng_prefix_init(&m->pre[k], &m->root, m->replication, (uint64_t)t, k);
-    cr_rng_prefix_init(&m->pre_entry, &m->root, m->replication, (uint64_t)t + 1, CR_P_ENTRY);
+    cr_rng_prefix_init(&m->pre_entry, &m->root, m->replication, (uint64_t)t, CR_P_ENTRY);
 }
 
 static double per_period(double annual, double ppy)
@@ -111,8 +111,7 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
     m->ppy = (double)p->experiment.periods_per_year;
     m->funding = per_period(p->bank.funding_rate, m->ppy);
     double coe = per_period(p->bank.cost_of_equity, m->ppy);
-    double excess = coe > m->funding ? coe - m->funding : 0.0;
-    m->capital_cost = p->bank.capital_ratio_min * p->bank.risk_weight * excess;
+    m->equity_premium = coe > m->funding ? coe - m->funding : 0.0;
     m->margin = per_period(p->bank.margin, m->ppy);
     m->project_return = per_period(p->loans.project_return, m->ppy);
     m->max_rate = per_period(p->bank.max_rate, m->ppy);
@@ -143,9 +142,60 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
     if (st == CR_OK)
         st = cr_world_create(nsme, nbank, &m->world);
     if (st == CR_OK)
-        st = cr_blocksum_init(&m->acc, nsme, CR_A_COUNT);
+        st = cr_blocksum_init(&m->acc, cr_nblocks(nsme, CR_BLOCK / 2), CR_A_COUNT);
     if (st == CR_OK)
-        st = cr_blocksum_init(&m->bacc, nsme, nbank * CR_B_COUNT);
+        st = cr_blocksum_init(&m->bacc, cr_nblocks(nsme, CR_BLOCK / 2), nbank * CR_B_COUNT);
+    /* intermediaries: as many entities as the largest mode of the experiment needs */
+    size_t max[CR_HOLDER_COUNT] = {0}, min_group = nsme;
+    int need_tranche = 0;
+    for (int k = 0; k < p->modes.n; k++) {
+        const cr_mode_type *mt = cr_mode_find(p->modes.item[k]);
+        if (!mt)
+            continue;
+        need_tranche |= (mt->components & CR_C_MUTUAL_FUND) != 0;
+        const cr_mode_params *mp = &p->mode[mt->slot];
+        if ((mt->components & CR_C_GUARANTOR) && (size_t)mp->guarantor.count > max[CR_H_GUARANTOR])
+            max[CR_H_GUARANTOR] = (size_t)mp->guarantor.count;
+        if ((mt->components & CR_C_GROUPS) && (size_t)mp->members.size < min_group)
+            min_group = (size_t)mp->members.size;
+    }
+    size_t ngroups_max = min_group >= 1 ? nsme / min_group + 1 : nsme + 1;
+    max[CR_H_REGUARANTOR] = max[CR_H_GOVERNMENT] = max[CR_H_CORE_FIRM] = 1;
+    max[CR_H_MUTUAL_FUND] = max[CR_H_MEMBERS] = ngroups_max;
+    if (st == CR_OK)
+        st = cr_intermediaries_init(&m->im, max);
+    if (st == CR_OK)
+        st = cr_blocksum_init(&m->gacc, cr_nblocks(nsme, CR_BLOCK / 2),
+                              (max[CR_H_GUARANTOR] + 1) * CR_G_COUNT);
+    if (st == CR_OK) {
+        m->grp_out = calloc(ngroups_max, sizeof *m->grp_out);
+        m->grp_accept = calloc(ngroups_max, sizeof *m->grp_accept);
+        m->def_list = calloc(cr_nblocks(nsme, CR_BLOCK / 2) * CR_BLOCK + 1, sizeof *m->def_list);
+        m->def_n = calloc(cr_nblocks(nsme, CR_BLOCK / 2) + 1, sizeof *m->def_n);
+        m->claims_cap = nsme + 1;
+        m->claims = calloc(2 * m->claims_cap, sizeof *m->claims);
+        m->claim_sme = calloc(2 * m->claims_cap, sizeof *m->claim_sme);
+        m->paid = calloc(m->claims_cap * CR_HOLDER_COUNT, sizeof *m->paid);
+        m->bank_loss = calloc(nbank + 1, sizeof *m->bank_loss);
+        m->gc_sum = calloc((max[CR_H_GUARANTOR] + 1) * CR_G_COUNT, sizeof *m->gc_sum);
+        cr_waterfall_work_init(&m->work);
+        if (!m->grp_out || !m->grp_accept || !m->def_list || !m->def_n || !m->claims ||
+            !m->claim_sme || !m->paid || !m->bank_loss || !m->gc_sum)
+            st = CR_ENOMEM;
+    }
+    if (st == CR_OK && need_tranche) {
+        double wz = p->economy.systemic_loading;
+        st = cr_tranche_init(&m->tranche, wz * wz);
+        m->tranche_ok = st == CR_OK;
+        if (st != CR_OK) {
+            cr_diag_set(d, st,
+                        "cannot tabulate the alliance's tranche pricing for asset "
+                        "correlation %g (%s)",
+                        wz * wz, cr_status_message(st));
+            cr_model_free(&m);
+            return st;
+        }
+    }
     if (st == CR_OK) {
         m->sector_factor = calloc((size_t)p->population.sectors, sizeof *m->sector_factor);
         m->region_factor = calloc((size_t)p->population.regions, sizeof *m->region_factor);
@@ -180,51 +230,201 @@ void cr_model_free(cr_model **mp)
     free(m->region_factor);
     free(m->bank_sum);
     free(m->values);
+    if (m->gacc.v)
+        cr_blocksum_destroy(&m->gacc);
+    cr_intermediaries_destroy(&m->im);
+    free(m->grp_out);
+    free(m->grp_accept);
+    free(m->def_list);
+    free(m->def_n);
+    free(m->claims);
+    free(m->claim_sme);
+    free(m->paid);
+    free(m->bank_loss);
+    free(m->gc_sum);
+    cr_waterfall_work_destroy(&m->work);
+    if (m->tranche_ok)
+        cr_tranche_destroy(&m->tranche);
     if (m->grng)
         gsl_rng_free(m->grng);
     free(m);
     *mp = NULL;
 }
 
-/* set-up sweep: the initial population (entrants of period 0) and each bank's
- * demand, which sizes its initial capital */
+/* set-up sweep: the initial population (entrants of period 0) and the demand of
+ * each bank's and guarantee company's SMEs, which sizes their initial capital */
 static void init_agents(void *model, const cr_sweep *sw)
 {
     cr_model *m = model;
     cr_smes *s = &m->world->sme;
     double *row = cr_blocksum_row(&m->bacc, sw->block);
+    double *g = cr_blocksum_row(&m->gacc, sw->block);
     for (size_t i = sw->lo; i < sw->hi; i++) {
         cr_lend_new_sme(m, sw->rng, i);
         s->flags[i] = 0;
         row[(size_t)s->bank[i] * CR_B_COUNT + CR_B_INIT_DEMAND] += s->demand[i];
+        if (m->im.h[CR_H_GUARANTOR].n)
+            g[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_DEMAND] += s->demand[i];
     }
 }
 
-cr_status cr_model_run_unit(cr_model *m, const cr_engine *e, const cr_mode_type *mode, uint64_t rep,
+/* The waterfall of the mode's parameters (layers as read from the file). */
+static void to_waterfall(const cr_layer_table *t, cr_waterfall *w)
+{
+    w->n = t->n;
+    for (int k = 0; k < t->n; k++) {
+        w->layer[k].holder = (cr_holder)t->item[k].holder;
+        w->layer[k].kind = (cr_layer_kind)t->item[k].type;
+        w->layer[k].share = t->item[k].share;
+        w->layer[k].cap = t->item[k].cap;
+        w->layer[k].of = (cr_holder)t->item[k].of;
+    }
+}
+
+static double per_period_rate(double annual, double ppy)
+{
+    return expm1(log1p(annual) / ppy);
+}
+
+static double precision(double sd)
+{
+    return sd > 0.0 ? 1.0 / (sd * sd) : INFINITY;
+}
+
+/* Sets the unit's mode: its parameters, waterfalls, information and constants. */
+static void set_mode(cr_model *m, const cr_mode_type *mode)
+{
+    const cr_mode_params *mp = &m->p->mode[mode->slot];
+    unsigned c = mode->components;
+    m->mp = mp;
+    m->components = c;
+    m->group = (c & CR_C_GROUPS) ? (size_t)mp->members.size : 1;
+    m->joint_terms = (c & CR_C_JOINT_TERMS) != 0;
+    to_waterfall(&mp->waterfall, &m->wf);
+    m->wf_small = m->wf;
+    if (mp->guarantor.coverage_small > 0.0)
+        for (int k = 0; k < m->wf_small.n; k++)
+            if (m->wf_small.layer[k].holder == CR_H_GUARANTOR &&
+                m->wf_small.layer[k].kind == CR_LAYER_PRO_RATA)
+                m->wf_small.layer[k].share = mp->guarantor.coverage_small;
+    /* for pricing, the mutual fund is a first-loss tranche of the pool (tranche.h),
+     * not a per-loan layer */
+    const cr_waterfall *src[2] = {&m->wf, &m->wf_small};
+    cr_waterfall *dst[2] = {&m->wf_pricing, &m->wf_pricing_small};
+    m->members_layer = -1;
+    for (int v = 0; v < 2; v++) {
+        dst[v]->n = 0;
+        for (int k = 0; k < src[v]->n; k++) {
+            if (src[v]->layer[k].holder == CR_H_MUTUAL_FUND)
+                continue;
+            if (src[v]->layer[k].holder == CR_H_MEMBERS && v == 0)
+                m->members_layer = dst[v]->n;
+            dst[v]->layer[dst[v]->n++] = src[v]->layer[k];
+        }
+    }
+    double sh[CR_HOLDER_COUNT], shs[CR_HOLDER_COUNT];
+    cr_waterfall_shares(&m->wf_pricing, 1.0, sh);
+    cr_waterfall_shares(&m->wf_pricing_small, 1.0, shs);
+    m->cover = sh[CR_H_GUARANTOR] + sh[CR_H_REGUARANTOR] + sh[CR_H_GOVERNMENT];
+    m->cover_small = shs[CR_H_GUARANTOR] + shs[CR_H_REGUARANTOR] + shs[CR_H_GOVERNMENT];
+    /* the guarantee company's gross exposure: its own share plus what counter-guarantors
+     * reimburse it */
+    m->cover_gc = sh[CR_H_GUARANTOR];
+    m->cover_gc_small = shs[CR_H_GUARANTOR];
+    for (int k = 0; k < m->wf.n; k++)
+        if (m->wf.layer[k].kind == CR_LAYER_COUNTER && m->wf.layer[k].of == CR_H_GUARANTOR) {
+            m->cover_gc += sh[m->wf.layer[k].holder];
+            m->cover_gc_small += shs[m->wf.layer[k].holder];
+        }
+    m->cover_rg = sh[CR_H_REGUARANTOR];
+    if (!(c & CR_C_GUARANTOR))
+        m->cover_gc = m->cover_gc_small = 0.0;
+    m->tau_gc = (c & CR_C_GUARANTOR) ? precision(mp->guarantor.screening_noise) : 0.0;
+    m->tau_assoc = (c & CR_C_ASSOCIATION) ? precision(mp->association.screening_noise) : 0.0;
+    m->tau_core = (c & CR_C_CORE_FIRM) ? precision(mp->core_firm.screening_noise) : 0.0;
+    m->tau_members = (c & CR_C_MEMBER_INFO) ? precision(mp->members.screening_noise) : 0.0;
+    m->gc_fee = per_period_rate(mp->guarantor.fee, m->ppy);
+    m->assoc_fee = (c & CR_C_ASSOCIATION) ? per_period_rate(mp->association.fee, m->ppy) : 0.0;
+    m->refee = per_period_rate(mp->reguarantor.fee, m->ppy);
+    m->refee_small = per_period_rate(
+        mp->reguarantor.fee_small > 0.0 ? mp->reguarantor.fee_small : mp->reguarantor.fee, m->ppy);
+    m->partner_share = m->p->population.partner_share;
+}
+
+cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode, uint64_t rep,
                             cr_diag *d)
 {
     const cr_params *p = m->p;
     size_t nsme = m->world->sme.n;
     cr_banks *b = &m->world->bank;
+    int listed = 0;
+    for (int k = 0; k < p->modes.n; k++)
+        listed |= strcmp(p->modes.item[k], mode->name) == 0;
+    if (!listed)
+        return cr_diag_set(d, CR_EINVAL,
+                           "mode %s is not among the experiment's modes (the model's storage "
+                           "is sized for those)",
+                           mode->name);
     m->mode = mode;
     m->replication = rep;
+    set_mode(m, mode);
     m->z = 0.0;
     for (size_t k = 0; k < (size_t)CR_METRIC_COUNT * (size_t)m->periods; k++)
         m->values[k] = NAN;
     cr_diag_clear(&m->diag);
 
+    /* blocks keep the mode's groups whole (CR_BLOCK when it has none) */
+    size_t block = cr_block_for_groups(m->group);
+    cr_engine_set_block(e, block);
+    cr_blocksum_set_blocks(&m->acc, cr_nblocks(nsme, block));
+    cr_blocksum_set_blocks(&m->bacc, cr_nblocks(nsme, block));
+    cr_blocksum_set_blocks(&m->gacc, cr_nblocks(nsme, block));
+    m->block = block;
+    m->ngroups = m->group > 1 ? (nsme + m->group - 1) / m->group : 0;
+    /* the intermediaries the mode has */
+    const cr_mode_params *mp = m->mp;
+    unsigned c = m->components;
+    size_t n[CR_HOLDER_COUNT] = {0};
+    n[CR_H_GUARANTOR] = (c & CR_C_GUARANTOR) ? (size_t)mp->guarantor.count : 0;
+    n[CR_H_REGUARANTOR] = (c & CR_C_REGUARANTOR) ? 1 : 0;
+    n[CR_H_GOVERNMENT] = 1;
+    n[CR_H_CORE_FIRM] = (c & CR_C_CORE_FIRM) ? 1 : 0;
+    n[CR_H_MUTUAL_FUND] = (c & CR_C_MUTUAL_FUND) ? m->ngroups : 0;
+    n[CR_H_MEMBERS] = (c & CR_C_GROUPS) ? m->ngroups : 0;
+    cr_intermediaries_reset(&m->im, n);
+    for (size_t g = 0; g < m->ngroups; g++) {
+        m->grp_out[g] = 0.0;
+        m->grp_accept[g] = 1.0;
+        if (c & CR_C_MUTUAL_FUND)
+            m->im.h[CR_H_MUTUAL_FUND].net_assets[g] = mp->mutual_fund.seed * (double)m->group;
+    }
     cr_blocksum_zero(&m->bacc);
+    cr_blocksum_zero(&m->gacc);
     cr_rng_prefix_init(&m->pre_entry, &m->root, rep, 0, CR_P_ENTRY);
     cr_engine_sweep(e, init_agents, m, nsme, 0);
     cr_blocksum_reduce(&m->bacc, m->bank_sum);
+    double total = 0.0;
     for (size_t k = 0; k < b->n; k++) {
         double demand = m->bank_sum[k * CR_B_COUNT + CR_B_INIT_DEMAND];
+        total += demand;
         b->capital[k] = p->bank.initial_capital_ratio * p->bank.risk_weight * demand;
         b->cash[k] = b->capital[k];
         b->loans[k] = 0.0;
         b->deposits[k] = 0.0;
+        b->rwa[k] = 0.0;
         b->accept[k] = 1.0;
     }
+    cr_holder_books *gc = &m->im.h[CR_H_GUARANTOR];
+    if (gc->n) {
+        cr_blocksum_reduce(&m->gacc, m->gc_sum);
+        for (size_t k = 0; k < gc->n; k++)
+            gc->net_assets[k] =
+                mp->guarantor.capital_ratio * m->gc_sum[k * CR_G_COUNT + CR_G_DEMAND];
+    }
+    if (m->im.h[CR_H_REGUARANTOR].n)
+        m->im.h[CR_H_REGUARANTOR].net_assets[0] = mp->reguarantor.capital_ratio * total;
+    m->gov_budget = (c & CR_C_GOVERNMENT) ? mp->government.budget_ratio * total : 0.0;
+    m->im.h[CR_H_GOVERNMENT].net_assets[0] = m->gov_budget;
     for (int t = 0; t < m->periods; t++) {
         cr_status st = cr_engine_period(e, &mode->phases, m, nsme, t);
         if (st != CR_OK) {

@@ -11,8 +11,12 @@
 #include "core/loop.h"
 #include "core/rng.h"
 #include "core/world.h"
+#include "models/intermediaries.h"
 #include "models/metrics.h"
 #include "models/mode.h"
+#include "models/modeparams.h"
+#include "models/tranche.h"
+#include "models/waterfall.h"
 #include "models/params.h"
 #include "models/purpose.h"
 
@@ -21,19 +25,29 @@ enum {
     CR_A_APPLICATIONS,
     CR_A_APPROVED,
     CR_A_GRANTED,
-    CR_A_GRANTED_RATE, /* sum of annual contract rates of new loans */
-    CR_A_AT_RISK,      /* loans at risk (count) */
-    CR_A_AT_RISK_AMT,  /* principal at risk */
-    CR_A_AT_RISK_PD,   /* sum of true annual PDs of borrowers */
-    CR_A_DEFAULTS,     /* fundamental defaults */
-    CR_A_LOSS,         /* credit losses (all holders) */
-    CR_A_SURPLUS,      /* SMEs' surplus */
+    CR_A_GRANTED_RATE,  /* sum of annual contract rates of new loans */
+    CR_A_AT_RISK,       /* loans at risk (count) */
+    CR_A_AT_RISK_AMT,   /* principal at risk */
+    CR_A_AT_RISK_PD,    /* sum of true annual PDs of borrowers */
+    CR_A_DEFAULTS,      /* fundamental defaults */
+    CR_A_LOSS,          /* credit losses (all holders) */
+    CR_A_SURPLUS,       /* SMEs' surplus */
+    CR_A_GUARANTEED,    /* new guaranteed loans (count) */
+    CR_A_FEE_RATE,      /* sum of annual guarantee fee rates of new guaranteed loans */
+    CR_A_SUBSIDY,       /* interest subsidies paid by the government */
+    CR_A_ASSOC_FEES,    /* association fees */
+    CR_A_MEMBERS,       /* active SMEs in a group or alliance */
+    CR_A_ACTIVE,        /* active SMEs */
+    CR_A_DEPOSIT_SHORT, /* deposits members did not get back from a depleted fund */
     CR_A_COUNT
 };
 
 /* Per-bank block accumulators (row = nbanks x CR_B_COUNT). */
 enum {
     CR_B_DEMAND_RW,   /* risk-weighted amount of approved applications */
+    CR_B_NEW_RWA,     /* risk-weighted amount of new loans */
+    CR_B_RWA_OFF,     /* risk-weighted amount of loans repaid or defaulted */
+    CR_B_RWA_SME,     /* risk-weighted principal at period end, on the SME side */
     CR_B_NEW,         /* new loans */
     CR_B_INTEREST,    /* interest received */
     CR_B_REPAID,      /* principal repaid at maturity */
@@ -52,19 +66,20 @@ typedef struct cr_model {
     const cr_mode_type *mode;
     uint64_t replication;
     int periods;
+    size_t block; /* SMEs per block in the current unit */
     /* per-period constants */
-    double ppy;                                  /* periods per year */
-    double funding;                              /* funding rate per period */
-    double capital_cost;                         /* capital charge per period per unit of loan */
-    double margin;                               /* margin per period */
-    double project_return;                       /* project return per period */
-    double max_rate;                             /* highest rate per period */
-    double max_pd;                               /* highest PD per period */
-    double w_z, w_s, w_g, w_e;                   /* factor loadings; w_e = sqrt(1 - others^2) */
-    double prior_mean, prior_prec;               /* lenders' prior on logit PD per period */
-    double tau_bank;                             /* precision of the bank's signal (inf: exact) */
-    double beta_a, beta_b;                       /* PD distribution (annual), when beta */
-    double coll_a, coll_b;                       /* collateral distribution, when sd > 0 */
+    double ppy;                    /* periods per year */
+    double funding;                /* funding rate per period */
+    double equity_premium;         /* cost of equity over funding, per period (>= 0) */
+    double margin;                 /* margin per period */
+    double project_return;         /* project return per period */
+    double max_rate;               /* highest rate per period */
+    double max_pd;                 /* highest PD per period */
+    double w_z, w_s, w_g, w_e;     /* factor loadings; w_e = sqrt(1 - others^2) */
+    double prior_mean, prior_prec; /* lenders' prior on logit PD per period */
+    double tau_bank;               /* precision of the bank's signal (inf: exact) */
+    double beta_a, beta_b;         /* PD distribution (annual), when beta */
+    double coll_a, coll_b;         /* collateral distribution, when sd > 0 */
     double loan_mu, loan_sigma, eq_mu, eq_sigma; /* lognormal parameters */
     /* factor shocks of the current period */
     double z;
@@ -78,8 +93,46 @@ typedef struct cr_model {
     double bank_profit;
     /* output of the unit: values[m * periods + t] */
     double *values;
-    /* stream prefixes of the current period, by purpose (models/purpose.h), and of
-     * the entrants' period (the next one; 0 while the initial population is drawn) */
+    /* the mode of the current unit: its parameters, waterfalls (the second for loans
+     * up to guarantor.small_limit), and the screeners the bank and the guarantor use */
+    const cr_mode_params *mp;
+    cr_waterfall wf, wf_small;
+    double tau_gc, tau_assoc, tau_core, tau_members;
+    unsigned components;
+    size_t group;      /* SMEs per group (1: none) */
+    size_t ngroups;    /* groups in use */
+    double gov_budget; /* yearly risk-compensation budget */
+    /* intermediaries' books, per-block guarantor flows, per-group state */
+    cr_intermediaries im;
+    cr_blocksum gacc;   /* [block][guarantor * CR_G_COUNT + k] */
+    double *grp_out;    /* per group: principal outstanding (alliance credit line) */
+    double *grp_accept; /* per group: this period's acceptance ratio */
+    cr_tranche tranche; /* senior share of a pool's expected loss (alliance pricing) */
+    /* defaults of the period, per block: def_list[block * block_size + k], k < def_n[block] */
+    uint32_t *def_list;
+    size_t *def_n;
+    cr_claim *claims;
+    uint32_t *claim_sme;
+    double *paid;
+    size_t claims_cap;
+    cr_waterfall_work work;
+    double holder_paid[CR_HOLDER_COUNT]; /* the period's payouts by holder type */
+    double gc_fees, gc_refees;           /* the period's guarantee and re-guarantee fees */
+    double *bank_loss;                   /* [bank] the period's losses after the waterfall */
+    double *gc_sum;                      /* [guarantor * CR_G_COUNT] reduced flows */
+    /* per-mode constants: pricing waterfalls (mutual fund left to the tranche view),
+     * the index of the members' layer in them (-1: none), covered exposure shares at
+     * a total loss (qualified guarantors; the guarantee company gross; re-guarantor),
+     * per-period fees, and whether a group borrows on joint terms */
+    cr_waterfall wf_pricing, wf_pricing_small;
+    int members_layer;
+    double cover, cover_small, cover_gc, cover_gc_small, cover_rg;
+    double gc_fee, assoc_fee, refee, refee_small;
+    double partner_share;
+    int joint_terms;
+    int tranche_ok;
+    /* stream prefixes of the current period, by purpose (models/purpose.h); entrants
+     * are keyed with the period they start in (0: the initial population) */
     cr_rng_prefix pre[CR_PURPOSE_MAX];
     cr_rng_prefix pre_entry;
     /* a generator for the global phases (one thread) and their error message */
@@ -102,7 +155,7 @@ void cr_model_free(cr_model **m);
 /* Runs one unit: mode `mode`, replication `rep`, all periods, with the engine's
  * threads; fills m->values (CR_METRIC_COUNT x periods). CR_EACCOUNTING (with a
  * message in d) when an accounting identity fails. */
-cr_status cr_model_run_unit(cr_model *m, const cr_engine *e, const cr_mode_type *mode, uint64_t rep,
+cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode, uint64_t rep,
                             cr_diag *d);
 
 /* Derives the stream for (replication, period, purpose, entity) into the thread's

@@ -2,10 +2,13 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/mode.h"
 #include "models/model.h"
+#include "models/waterfall.h"
 
 #define OFF(member) offsetof(cr_params, member)
 #define NO_RANGE CR_RANGE_NONE, 0, 0
@@ -17,105 +20,173 @@
 #define IN_LO_OPEN(lo, hi) (CR_RANGE_MIN | CR_RANGE_MAX | CR_RANGE_MIN_OPEN), (lo), (hi)
 
 static const char *const pd_distributions[] = {"beta", "fixed", NULL};
+static const char *const capital_rules[] = {"standardised", "irb", NULL};
 
 /* clang-format off */
 static const cr_field fields[] = {
     /* experiment */
     {"experiment.name", CR_FT_STRING, OFF(experiment.name), "experiment", NO_RANGE, NULL, "",
-     "name of the experiment, stored in the results file"},
+     "name of the experiment, stored in the results file", NULL},
     {"experiment.description", CR_FT_STRING, OFF(experiment.description), "\"\"", NO_RANGE, NULL, "",
-     "free text stored in the results file"},
+     "free text stored in the results file", NULL},
     {"experiment.seed", CR_FT_UINT64, OFF(experiment.seed), "20261127", NO_RANGE, NULL, "",
-     "root seed of every random stream"},
+     "root seed of every random stream", NULL},
     {"experiment.replications", CR_FT_INT, OFF(experiment.replications), "10", IN(1, 1e9), NULL,
-     "", "Monte Carlo replications per cell"},
+     "", "Monte Carlo replications per cell", NULL},
     {"experiment.periods", CR_FT_INT, OFF(experiment.periods), "40", IN(1, 1e6), NULL, "periods",
-     "simulated periods per replication"},
+     "simulated periods per replication", NULL},
     {"experiment.burn_in", CR_FT_INT, OFF(experiment.burn_in), "8", GE(0), NULL, "periods",
-     "leading periods the analysis discards (all periods are still written)"},
+     "leading periods the analysis discards (all periods are still written)", NULL},
     {"experiment.periods_per_year", CR_FT_INT, OFF(experiment.periods_per_year), "4", IN(1, 365),
-     NULL, "1/year", "periods in a year (4: quarters); annual rates and PDs are converted"},
+     NULL, "1/year", "periods in a year (4: quarters); annual rates and PDs are converted", NULL},
     /* population */
     {"population.smes", CR_FT_INT, OFF(population.smes), "10000", IN(1, 2e9), NULL, "SMEs",
-     "number of SMEs (kept stable by entry)"},
+     "number of SMEs (kept stable by entry)", NULL},
     {"population.banks", CR_FT_INT, OFF(population.banks), "10", IN(1, 1e5), NULL, "banks",
-     "number of banks; each SME applies to its home bank"},
+     "number of banks; each SME applies to its home bank", NULL},
     {"population.sectors", CR_FT_INT, OFF(population.sectors), "8", IN(1, 65535), NULL, "",
-     "number of sectors (each with its own factor)"},
+     "number of sectors (each with its own factor)", NULL},
     {"population.regions", CR_FT_INT, OFF(population.regions), "4", IN(1, 65535), NULL, "",
-     "number of regions (each with its own factor)"},
+     "number of regions (each with its own factor)", NULL},
     {"population.pd.distribution", CR_FT_ENUM, OFF(population.pd.distribution), "beta", NO_RANGE,
-     pd_distributions, "", "distribution of the hidden baseline PD: beta (mean, sd) or fixed (mean)"},
+     pd_distributions, "", "distribution of the hidden baseline PD: beta (mean, sd) or fixed (mean)", NULL},
     {"population.pd.mean", CR_FT_DOUBLE, OFF(population.pd.mean), "0.04", IN_OPEN(0, 1), NULL,
-     "1/year", "mean annual probability of default"},
+     "1/year", "mean annual probability of default", NULL},
     {"population.pd.sd", CR_FT_DOUBLE, OFF(population.pd.sd), "0.03", GE(0), NULL, "1/year",
-     "standard deviation of the annual PD across SMEs (beta only)"},
+     "standard deviation of the annual PD across SMEs (beta only)", NULL},
     {"population.loan_size.mean", CR_FT_DOUBLE, OFF(population.loan_size.mean), "1.0", GT(0), NULL,
-     "million yuan", "mean loan demand (lognormal)"},
+     "million yuan", "mean loan demand (lognormal)", NULL},
     {"population.loan_size.cv", CR_FT_DOUBLE, OFF(population.loan_size.cv), "0.8", GE(0), NULL, "1",
-     "coefficient of variation of loan demand"},
+     "coefficient of variation of loan demand", NULL},
     {"population.collateral.mean", CR_FT_DOUBLE, OFF(population.collateral.mean), "0.3",
-     IN(0, 1), NULL, "1", "mean collateral value as a share of the loan (beta on [0, 1])"},
+     IN(0, 1), NULL, "1", "mean collateral value as a share of the loan (beta on [0, 1])", NULL},
     {"population.collateral.sd", CR_FT_DOUBLE, OFF(population.collateral.sd), "0.2", GE(0), NULL,
-     "1", "standard deviation of the collateral share"},
+     "1", "standard deviation of the collateral share", NULL},
     {"population.equity.ratio", CR_FT_DOUBLE, OFF(population.equity.ratio), "0.2", GE(0), NULL,
-     "1", "mean liquid equity as a share of loan demand"},
+     "1", "mean liquid equity as a share of loan demand", NULL},
     {"population.equity.cv", CR_FT_DOUBLE, OFF(population.equity.cv), "0.5", GE(0), NULL, "1",
-     "coefficient of variation of liquid equity (lognormal)"},
+     "coefficient of variation of liquid equity (lognormal)", NULL},
     {"population.demand_probability", CR_FT_DOUBLE, OFF(population.demand_probability), "0.8",
-     IN(0, 1), NULL, "1", "probability that an SME without a loan applies in a period"},
+     IN(0, 1), NULL, "1", "probability that an SME without a loan applies in a period", NULL},
+    {"population.partner_share", CR_FT_DOUBLE, OFF(population.partner_share), "0.3", IN(0, 1),
+     NULL, "1", "share of SMEs that are supply-chain partners of a core firm (drawn at entry)", NULL},
     {"population.exclusion_periods", CR_FT_INT, OFF(population.exclusion_periods), "4", IN(0, 1e6),
-     NULL, "periods", "periods a failed SME's slot stays empty before an entrant replaces it"},
+     NULL, "periods", "periods a failed SME's slot stays empty before an entrant replaces it", NULL},
     /* economy */
     {"economy.systemic_loading", CR_FT_DOUBLE, OFF(economy.systemic_loading), "0.3", IN(0, 1), NULL,
-     "1", "loading w_z on the systemic AR(1) factor (sqrt of the asset correlation)"},
+     "1", "loading w_z on the systemic AR(1) factor (sqrt of the asset correlation)", NULL},
     {"economy.sector_loading", CR_FT_DOUBLE, OFF(economy.sector_loading), "0.2", IN(0, 1), NULL,
-     "1", "loading w_s on the SME's sector factor"},
+     "1", "loading w_s on the SME's sector factor", NULL},
     {"economy.region_loading", CR_FT_DOUBLE, OFF(economy.region_loading), "0.15", IN(0, 1), NULL,
-     "1", "loading w_g on the SME's region factor"},
+     "1", "loading w_g on the SME's region factor", NULL},
     {"economy.cycle_ar1", CR_FT_DOUBLE, OFF(economy.cycle_ar1), "0.8", IN_OPEN(-1, 1), NULL, "1",
-     "AR(1) coefficient phi of the systemic factor (stationary, unit variance)"},
+     "AR(1) coefficient phi of the systemic factor (stationary, unit variance)", NULL},
     /* loans */
     {"loans.maturity", CR_FT_INT, OFF(loans.maturity), "4", IN(1, 1000), NULL, "periods",
-     "maturity of a loan (bullet repayment; interest paid each period)"},
+     "maturity of a loan (bullet repayment; interest paid each period)", NULL},
     {"loans.recovery", CR_FT_DOUBLE, OFF(loans.recovery), "0.2", IN(0, 1), NULL, "1",
-     "share of the loan recovered from a failed project, before collateral"},
+     "share of the loan recovered from a failed project, before collateral", NULL},
     {"loans.project_return", CR_FT_DOUBLE, OFF(loans.project_return), "0.15", GE(0), NULL,
-     "1/year", "annual return of a project that does not fail, per unit of loan"},
+     "1/year", "annual return of a project that does not fail, per unit of loan", NULL},
     /* bank */
     {"bank.funding_rate", CR_FT_DOUBLE, OFF(bank.funding_rate), "0.03", IN(0, 1), NULL, "1/year",
-     "banks' funding (deposit) rate r_f"},
+     "banks' funding (deposit) rate r_f", NULL},
     {"bank.cost_of_equity", CR_FT_DOUBLE, OFF(bank.cost_of_equity), "0.10", IN(0, 1), NULL,
-     "1/year", "required return on bank capital (capital cost = min ratio x weight x (coe - r_f))"},
+     "1/year", "required return on bank capital (capital cost = min ratio x weight x (coe - r_f))", NULL},
     {"bank.margin", CR_FT_DOUBLE, OFF(bank.margin), "0.01", IN(0, 1), NULL, "1/year",
-     "pricing margin over the break-even rate"},
+     "pricing margin over the break-even rate", NULL},
     {"bank.capital_ratio_min", CR_FT_DOUBLE, OFF(bank.capital_ratio_min), "0.08", IN_LO_OPEN(0, 1),
-     NULL, "1", "minimum capital ratio: risk-weighted assets <= capital / this"},
+     NULL, "1", "minimum capital ratio: risk-weighted assets <= capital / this", NULL},
     {"bank.initial_capital_ratio", CR_FT_DOUBLE, OFF(bank.initial_capital_ratio), "0.04", GT(0),
      NULL, "1",
-     "initial capital as a share of the risk-weighted loan demand of all the bank's SMEs"},
+     "initial capital as a share of the risk-weighted loan demand of all the bank's SMEs", NULL},
     {"bank.risk_weight", CR_FT_DOUBLE, OFF(bank.risk_weight), "0.75", IN(0, 10), NULL, "1",
-     "risk weight of an SME loan (Basel standardised: 75 %)"},
+     "risk weight of an SME loan (Basel standardised: 75 %)", NULL},
     {"bank.screening_noise", CR_FT_DOUBLE, OFF(bank.screening_noise), "1.0", GE(0), NULL,
-     "logit", "sd of the bank's signal of an SME's logit PD (0: perfect information)"},
+     "logit", "sd of the bank's signal of an SME's logit PD (0: perfect information)", NULL},
     {"bank.max_pd", CR_FT_DOUBLE, OFF(bank.max_pd), "0.15", IN(0, 1), NULL, "1/year",
-     "highest estimated annual PD a bank accepts"},
+     "highest estimated annual PD a bank accepts", NULL},
     {"bank.max_rate", CR_FT_DOUBLE, OFF(bank.max_rate), "0.24", GE(0), NULL, "1/year",
-     "highest annual loan rate (applicants priced above it are refused)"},
+     "highest annual loan rate (applicants priced above it are refused)", NULL},
     {"bank.dividend_payout", CR_FT_DOUBLE, OFF(bank.dividend_payout), "0.9", IN(0, 1), NULL, "1",
-     "share of a period's positive profit paid out as dividends"},
+     "share of a period's positive profit paid out as dividends", NULL},
     {"bank.target_capital_ratio", CR_FT_DOUBLE, OFF(bank.target_capital_ratio), "0.10", IN(0, 1),
-     NULL, "1", "no dividend takes capital below this ratio of risk-weighted loans"},
+     NULL, "1", "no dividend takes capital below this ratio of risk-weighted loans", NULL},
+    {"bank.capital_rule", CR_FT_ENUM, OFF(bank.capital_rule), "standardised", NO_RANGE,
+     capital_rules, "", "risk weights: standardised (risk_weight; guaranteed part at the mode's "
+     "guaranteed_risk_weight) or irb (Basel IRB corporate formula with SME size adjustment)", NULL},
+    {"bank.irb_sales", CR_FT_DOUBLE, OFF(bank.irb_sales), "5", GE(0), NULL, "million EUR",
+     "IRB: borrowers' annual sales for the SME size adjustment (<= 5: the full adjustment)", NULL},
+    {"bank.irb_scaling", CR_FT_DOUBLE, OFF(bank.irb_scaling), "1", IN(0, 2), NULL, "1",
+     "IRB: scaling factor of the capital requirement (1.06 in Basel II, 1 in Basel III)", NULL},
     /* modes */
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
-     "financing modes to run (credere modes lists them); each is one cell"},
-    {"direct.min_collateral", CR_FT_DOUBLE, OFF(direct.min_collateral), "0.2", IN(0, 10), NULL, "1",
-     "direct mode: collateral share a bank requires of an unguaranteed loan"},
+     "financing modes to run (credere modes lists them); each is one cell", NULL},
     /* output */
     {"output.compression", CR_FT_INT, OFF(output.compression), "4", IN(0, 9), NULL, "",
-     "deflate level of the results file (0: none)"},
+     "deflate level of the results file (0: none)", NULL},
 };
 /* clang-format on */
+
+/* A mode's own checks: its waterfall names only intermediaries it has and is a
+ * valid waterfall; if the experiment runs it, its groups have at most all SMEs. */
+static cr_status validate_mode(const cr_schema *schema, const cr_params *p, const cr_mode_type *mt,
+                               int listed, const cr_origin *origins, const char *file, cr_diag *d)
+{
+    static const unsigned holder_component[CR_HOLDER_COUNT] = {
+        [CR_H_BANK] = 0,
+        [CR_H_MUTUAL_FUND] = CR_C_MUTUAL_FUND,
+        [CR_H_MEMBERS] = CR_C_GROUPS,
+        [CR_H_GUARANTOR] = CR_C_GUARANTOR,
+        [CR_H_REGUARANTOR] = CR_C_REGUARANTOR,
+        [CR_H_GOVERNMENT] = CR_C_GOVERNMENT,
+        [CR_H_CORE_FIRM] = CR_C_CORE_FIRM,
+    };
+    const cr_mode_params *mp = &p->mode[mt->slot];
+    char path[128];
+    snprintf(path, sizeof path, "%s.waterfall", mt->name);
+    cr_waterfall w;
+    w.n = mp->waterfall.n;
+    for (int k = 0; k < mp->waterfall.n; k++) {
+        const cr_layer_cfg *l = &mp->waterfall.item[k];
+        if (l->holder == CR_H_CORE_FIRM)
+            return cr_config_error_item(schema, origins, file, path, k, "holder", d,
+                                        "a core firm provides information on its partners; "
+                                        "its guarantees are not modelled in this version");
+        if (l->holder == CR_H_BANK)
+            return cr_config_error_item(schema, origins, file, path, k, "holder", d,
+                                        "the bank bears what is left after the last layer; it "
+                                        "cannot be a layer");
+        if (!(mt->components & holder_component[l->holder])) {
+            char have[256] = "";
+            for (int h = 1; h < CR_HOLDER_COUNT; h++)
+                if (mt->components & holder_component[h]) {
+                    strncat(have, have[0] ? ", " : "", sizeof have - strlen(have) - 1);
+                    strncat(have, cr_holder_name((cr_holder)h), sizeof have - strlen(have) - 1);
+                }
+            return cr_config_error_item(schema, origins, file, path, k, "holder", d,
+                                        "'%s' is not an intermediary of mode %s (it has: %s)",
+                                        cr_holder_name((cr_holder)l->holder), mt->name,
+                                        have[0] ? have : "none");
+        }
+        w.layer[k].holder = (cr_holder)l->holder;
+        w.layer[k].kind = (cr_layer_kind)l->type;
+        w.layer[k].share = l->share;
+        w.layer[k].cap = l->cap;
+        w.layer[k].of = (cr_holder)l->of;
+    }
+    cr_diag wd;
+    if (cr_waterfall_check(&w, &wd) != CR_OK)
+        return cr_config_error(schema, origins, file, path, d, "%s", wd.msg);
+    if (listed && (mt->components & CR_C_GROUPS)) {
+        snprintf(path, sizeof path, "%s.members.size", mt->name);
+        if (mp->members.size > p->population.smes)
+            return cr_config_error(schema, origins, file, path, d,
+                                   "a group of %lld SMEs is larger than the population (%lld)",
+                                   (long long)mp->members.size, (long long)p->population.smes);
+    }
+    return CR_OK;
+}
 
 static cr_status validate(const cr_schema *schema, const void *cfg, const cr_origin *origins,
                           const char *file, cr_diag *d)
@@ -175,12 +246,221 @@ static cr_status validate(const cr_schema *schema, const void *cfg, const cr_ori
                 return cr_config_error(schema, origins, file, "modes", d,
                                        "mode '%s' is listed twice", name);
     }
+    /* every mode's section, listed or not: a mistake in a section not run yet is
+     * still a mistake */
+    for (size_t k = 0; k < CR_MODE_SLOTS; k++) {
+        const cr_mode_type *mt = cr_mode_at(k);
+        int listed = 0;
+        for (int i = 0; i < p->modes.n; i++)
+            listed |= strcmp(p->modes.item[i], mt->name) == 0;
+        cr_status st = validate_mode(schema, p, mt, listed, origins, file, d);
+        if (st != CR_OK)
+            return st;
+    }
     return CR_OK;
 }
 
-static const cr_schema schema = {fields, sizeof fields / sizeof fields[0], validate};
+/* ---------------------------------------------------------------- mode sections */
+/* The keys of a mode's section, each present in the modes that have the component
+ * (0: every mode). The table of every built-in mode and preset is generated from
+ * this list, with the mode's own defaults: `single.guarantor.fee`, ... */
+#define MOFF(member) offsetof(cr_mode_params, member)
+
+static const char *const holder_names[] = {
+#define CR_X_NAME(e, name, doc) name,
+    CR_HOLDER_LIST(CR_X_NAME)
+#undef CR_X_NAME
+        NULL};
+static const char *const layer_kinds[] = {"first_loss", "pro_rata", "counter", NULL};
+static const char *const fee_policies[] = {"fixed", "risk_based", NULL};
+
+/* clang-format off */
+static const cr_field layer_fields[] = {
+    {"holder", CR_FT_ENUM, offsetof(cr_layer_cfg, holder), NULL, NO_RANGE, holder_names, "",
+     "who bears the layer: mutual_fund, members, guarantor, reguarantor, government, core_firm", NULL},
+    {"type", CR_FT_ENUM, offsetof(cr_layer_cfg, type), NULL, NO_RANGE, layer_kinds, "",
+     "first_loss (up to cap x exposure), pro_rata (share of the tier's loss), counter (share of of's payments)", NULL},
+    {"share", CR_FT_DOUBLE, offsetof(cr_layer_cfg, share), "0", IN(0, 1), NULL, "1",
+     "pro_rata and counter: the share", NULL},
+    {"cap", CR_FT_DOUBLE, offsetof(cr_layer_cfg, cap), "0", GE(0), NULL, "1",
+     "first_loss: the cap as a share of the exposure", NULL},
+    {"of", CR_FT_ENUM, offsetof(cr_layer_cfg, of), "guarantor", NO_RANGE, holder_names, "",
+     "counter: the holder whose payments it reimburses", NULL},
+};
+/* clang-format on */
+
+static const cr_table_desc layer_table = {
+    layer_fields,
+    sizeof layer_fields / sizeof layer_fields[0],
+    sizeof(cr_layer_cfg),
+    offsetof(cr_layer_table, n),
+    offsetof(cr_layer_table, item),
+    CR_LAYERS_MAX,
+};
+
+typedef struct {
+    cr_field f;         /* path is the suffix after "MODE." */
+    unsigned component; /* CR_C_* the mode must have (0: every mode) */
+} mode_field;
+
+/* clang-format off */
+static const mode_field mode_fields[] = {
+    {{"min_collateral", CR_FT_DOUBLE, MOFF(min_collateral), NULL, IN(0, 10), NULL, "1",
+      "collateral share the bank requires of a loan in this mode", NULL}, 0},
+    {{"guaranteed_risk_weight", CR_FT_DOUBLE, MOFF(guaranteed_risk_weight), NULL, IN(0, 10), NULL, "1",
+      "risk weight of the part of a loan covered by guarantors (qualified guarantor: 20 %)", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.count", CR_FT_INT, MOFF(guarantor.count), NULL, IN(1, 1024), NULL, "",
+      "guarantee companies (an SME is served by the one of its region)", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.public", CR_FT_BOOL, MOFF(guarantor.public_agency), NULL, NO_RANGE, NULL, "",
+      "a public agency (SBA, KODIT, CGC, state-owned policy guarantors): its payouts net of "
+      "its fees count in government_cost", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.capital_ratio", CR_FT_DOUBLE, MOFF(guarantor.capital_ratio), NULL, GE(0), NULL, "1",
+      "initial net assets / loan demand of the SMEs it serves", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.leverage_cap", CR_FT_DOUBLE, MOFF(guarantor.leverage_cap), NULL, GT(0), NULL, "1",
+      "guarantees outstanding <= leverage_cap x net assets (China: 10, 15 for small and micro)", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.fee", CR_FT_DOUBLE, MOFF(guarantor.fee), NULL, IN(0, 1), NULL, "1/year",
+      "annual fee on the guaranteed amount (fee_policy fixed)", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.fee_policy", CR_FT_ENUM, MOFF(guarantor.fee_policy), NULL, NO_RANGE, fee_policies, "",
+      "fixed, or risk_based: its expected loss rate + fee_margin within [fee_min, fee_max]", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.fee_margin", CR_FT_DOUBLE, MOFF(guarantor.fee_margin), NULL, IN(0, 1), NULL, "1/year",
+      "risk-based fee: margin over the expected loss rate", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.fee_min", CR_FT_DOUBLE, MOFF(guarantor.fee_min), NULL, IN(0, 1), NULL, "1/year",
+      "risk-based fee: floor", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.fee_max", CR_FT_DOUBLE, MOFF(guarantor.fee_max), NULL, IN(0, 1), NULL, "1/year",
+      "risk-based fee: ceiling", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.screening_noise", CR_FT_DOUBLE, MOFF(guarantor.screening_noise), NULL, GE(0), NULL, "logit",
+      "sd of its signal of an SME's logit PD", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.shares_signal", CR_FT_BOOL, MOFF(guarantor.shares_signal), NULL, NO_RANGE, NULL, "",
+      "the bank also sees the guarantor's signal", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.max_pd", CR_FT_DOUBLE, MOFF(guarantor.max_pd), NULL, IN(0, 1), NULL, "1/year",
+      "highest estimated annual PD it guarantees", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.max_amount", CR_FT_DOUBLE, MOFF(guarantor.max_amount), NULL, GE(0), NULL, "million yuan",
+      "largest loan it guarantees (0: no limit)", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.coverage_small", CR_FT_DOUBLE, MOFF(guarantor.coverage_small), NULL, IN(0, 1), NULL, "1",
+      "its pro_rata share for loans up to small_limit (0: the waterfall's)", NULL}, CR_C_GUARANTOR},
+    {{"guarantor.small_limit", CR_FT_DOUBLE, MOFF(guarantor.small_limit), NULL, GE(0), NULL, "million yuan",
+      "loans up to this amount use coverage_small", NULL}, CR_C_GUARANTOR},
+    {{"reguarantor.capital_ratio", CR_FT_DOUBLE, MOFF(reguarantor.capital_ratio), NULL, GE(0), NULL, "1",
+      "initial net assets / total loan demand", NULL}, CR_C_REGUARANTOR},
+    {{"reguarantor.fee", CR_FT_DOUBLE, MOFF(reguarantor.fee), NULL, IN(0, 1), NULL, "1/year",
+      "annual fee on the exposure it bears, paid by the guarantee company", NULL}, CR_C_REGUARANTOR},
+    {{"reguarantor.fee_small", CR_FT_DOUBLE, MOFF(reguarantor.fee_small), NULL, IN(0, 1), NULL, "1/year",
+      "the fee for loans up to small_limit (0: fee)", NULL}, CR_C_REGUARANTOR},
+    {{"reguarantor.small_limit", CR_FT_DOUBLE, MOFF(reguarantor.small_limit), NULL, GE(0), NULL, "million yuan",
+      "loans up to this amount pay fee_small", NULL}, CR_C_REGUARANTOR},
+    {{"government.budget_ratio", CR_FT_DOUBLE, MOFF(government.budget_ratio), NULL, GE(0), NULL, "1/year",
+      "yearly risk-compensation budget / total loan demand (renewed each year)", NULL}, CR_C_GOVERNMENT},
+    {{"government.interest_subsidy", CR_FT_DOUBLE, MOFF(government.interest_subsidy), NULL, IN(0, 1), NULL, "1",
+      "share of the loan rate the government pays for the borrower", NULL}, CR_C_GOVERNMENT},
+    {{"association.screening_noise", CR_FT_DOUBLE, MOFF(association.screening_noise), NULL, GE(0), NULL, "logit",
+      "sd of the industry association's signal, shared with lenders", NULL}, CR_C_ASSOCIATION},
+    {{"association.fee", CR_FT_DOUBLE, MOFF(association.fee), NULL, IN(0, 1), NULL, "1/year",
+      "annual certification fee on the loan", NULL}, CR_C_ASSOCIATION},
+    {{"core_firm.screening_noise", CR_FT_DOUBLE, MOFF(core_firm.screening_noise), NULL, GE(0), NULL, "logit",
+      "sd of the core firm's signal on its partners (population.partner_share)", NULL}, CR_C_CORE_FIRM},
+    {{"mutual_fund.deposit", CR_FT_DOUBLE, MOFF(mutual_fund.deposit), NULL, IN(0, 1), NULL, "1",
+      "share of a member's loan withheld into the mutual fund (returned at repayment)", NULL}, CR_C_MUTUAL_FUND},
+    {{"mutual_fund.leverage", CR_FT_DOUBLE, MOFF(mutual_fund.leverage), NULL, GT(0), NULL, "1",
+      "the bank's credit line to the alliance = leverage x fund (commonly 5-10)", NULL}, CR_C_MUTUAL_FUND},
+    {{"mutual_fund.seed", CR_FT_DOUBLE, MOFF(mutual_fund.seed), NULL, GE(0), NULL, "million yuan",
+      "initial fund per member (non-refundable contribution)", NULL}, CR_C_MUTUAL_FUND},
+    {{"members.size", CR_FT_INT, MOFF(members.size), NULL, IN(2, 1e9), NULL, "SMEs",
+      "SMEs per group or alliance (consecutive slots)", NULL}, CR_C_GROUPS},
+    {{"members.screening_noise", CR_FT_DOUBLE, MOFF(members.screening_noise), NULL, GE(0), NULL, "logit",
+      "sd of fellow members' information, shared with lenders", NULL}, CR_C_MEMBER_INFO},
+    {{"waterfall", CR_FT_TABLE, MOFF(waterfall), NULL, NO_RANGE, NULL, "",
+      "loss waterfall: ordered layers {holder, type, share, cap, of}; the bank bears the rest", &layer_table}, 0},
+};
+/* clang-format on */
+
+#define NBASE (sizeof fields / sizeof fields[0])
+#define NMODEF (sizeof mode_fields / sizeof mode_fields[0])
+#define NALL (NBASE + CR_MODE_SLOTS * NMODEF)
+#define DEF_MAX 1024
+
+static cr_field all_fields[NALL];
+static char paths[CR_MODE_SLOTS * NMODEF][96];
+static char defaults[CR_MODE_SLOTS * NMODEF][DEF_MAX];
+static cr_schema schema = {all_fields, 0, validate};
+
+/* A double as the shortest text that reads back exactly. */
+static void format_double(char *buf, size_t len, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, len, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* The default text of a mode field, from the mode's default parameters. */
+static void format_default(const cr_field *f, const cr_mode_params *mp, char *buf, size_t len)
+{
+    const char *base = (const char *)mp + f->offset;
+    switch (f->type) {
+    case CR_FT_DOUBLE:
+        format_double(buf, len, *(const double *)(const void *)base);
+        break;
+    case CR_FT_INT:
+        snprintf(buf, len, "%lld", (long long)*(const int64_t *)(const void *)base);
+        break;
+    case CR_FT_BOOL:
+        snprintf(buf, len, "%s", *(const int *)(const void *)base ? "true" : "false");
+        break;
+    case CR_FT_ENUM:
+        snprintf(buf, len, "%s", f->choices[*(const int *)(const void *)base]);
+        break;
+    case CR_FT_TABLE: {
+        const cr_layer_table *t = (const cr_layer_table *)(const void *)base;
+        size_t o = (size_t)snprintf(buf, len, "[");
+        for (int k = 0; k < t->n && o < len; k++) {
+            char sh[32], cap[32];
+            format_double(sh, sizeof sh, t->item[k].share);
+            format_double(cap, sizeof cap, t->item[k].cap);
+            o += (size_t)snprintf(
+                buf + o, len - o, "%s{holder: %s, type: %s, share: %s, cap: %s, of: %s}",
+                k ? ", " : "", holder_names[t->item[k].holder], layer_kinds[t->item[k].type], sh,
+                cap, holder_names[t->item[k].of]);
+        }
+        if (o < len)
+            snprintf(buf + o, len - o, "]");
+        break;
+    }
+    default:
+        buf[0] = '\0';
+    }
+}
+
+/* Builds the key table once: the experiment's own keys, then each built-in mode's
+ * and preset's section with its defaults. */
+static void build_schema(void)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < NBASE; k++)
+        all_fields[n++] = fields[k];
+    size_t slot_fields = 0;
+    for (int slot = 0; slot < CR_MODE_SLOTS; slot++) {
+        const cr_mode_type *mt = cr_mode_at((size_t)slot);
+        for (size_t k = 0; k < NMODEF; k++) {
+            const mode_field *mf = &mode_fields[k];
+            if (mf->component && !(mt->components & mf->component))
+                continue;
+            cr_field f = mf->f;
+            snprintf(paths[slot_fields], sizeof paths[0], "%s.%s", mt->name, f.path);
+            format_default(&f, mt->defaults, defaults[slot_fields], DEF_MAX);
+            f.path = paths[slot_fields];
+            f.def = defaults[slot_fields];
+            f.offset += offsetof(cr_params, mode) + (size_t)slot * sizeof(cr_mode_params);
+            all_fields[n++] = f;
+            slot_fields++;
+        }
+    }
+    schema.nfields = n;
+}
 
 const cr_schema *cr_params_schema(void)
 {
+    if (schema.nfields == 0)
+        build_schema();
     return &schema;
 }

@@ -12,8 +12,12 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "models/modeparams.h"
+
+#define CR_MODE_SLOTS 11
 
 enum { CR_PD_BETA = 0, CR_PD_FIXED = 1 };
+enum { CR_RULE_STANDARDISED = 0, CR_RULE_IRB = 1 };
 
 typedef struct {
     struct {
@@ -48,6 +52,7 @@ typedef struct {
             double cv;
         } equity;
         double demand_probability;
+        double partner_share;
         int64_t exclusion_periods;
     } population;
     struct {
@@ -72,18 +77,21 @@ typedef struct {
         double max_pd;
         double max_rate;
         double dividend_payout;
+        int capital_rule; /* CR_RULE_* */
+        double irb_sales;
+        double irb_scaling;
         double target_capital_ratio;
     } bank;
-    struct {
-        double min_collateral;
-    } direct;
     cr_strlist modes;
+    cr_mode_params mode[CR_MODE_SLOTS]; /* every built-in mode's and preset's section */
     struct {
         int64_t compression;
     } output;
 } cr_params;
 
-/* The key table of cr_params (with its cross-field checks). */
+/* The key table of cr_params (with its cross-field checks): the experiment's keys
+ * and one section per built-in mode and preset, generated on first use (call it once
+ * before starting threads). */
 const cr_schema *cr_params_schema(void);
 
 #endif

@@ -7,15 +7,19 @@
 #define CR_PURPOSE_H
 
 enum {
-    CR_P_SYSTEMIC = 1,    /* the systemic factor's innovation (entity 0) */
-    CR_P_SECTOR = 2,      /* sector factors (entity: sector) */
-    CR_P_REGION = 3,      /* region factors (entity: region) */
-    CR_P_ENTRY = 4,       /* an entrant's characteristics (entity: SME slot) */
-    CR_P_DEMAND = 5,      /* whether an SME applies this period */
-    CR_P_SCREEN_BANK = 6, /* the bank's screening signal */
-    CR_P_RATION = 7,      /* random rationing among approved applicants */
-    CR_P_OUTCOME = 8,     /* the idiosyncratic shock e_it */
-    CR_PURPOSE_MAX = 32   /* bound of the prefix table (cr_model.pre) */
+    CR_P_SYSTEMIC = 1,        /* the systemic factor's innovation (entity 0) */
+    CR_P_SECTOR = 2,          /* sector factors (entity: sector) */
+    CR_P_REGION = 3,          /* region factors (entity: region) */
+    CR_P_ENTRY = 4,           /* an entrant's characteristics (entity: SME slot) */
+    CR_P_DEMAND = 5,          /* whether an SME applies this period */
+    CR_P_SCREEN_BANK = 6,     /* the bank's screening signal */
+    CR_P_RATION = 7,          /* random rationing among approved applicants */
+    CR_P_OUTCOME = 8,         /* the idiosyncratic shock e_it */
+    CR_P_SCREEN_GC = 9,       /* a guarantee company's screening signal */
+    CR_P_SCREEN_ASSOC = 10,   /* the industry association's signal */
+    CR_P_SCREEN_CORE = 11,    /* the core firm's signal on a partner */
+    CR_P_SCREEN_MEMBERS = 12, /* fellow members' signal */
+    CR_PURPOSE_MAX = 32       /* bound of the prefix table (cr_model.pre) */
 };
 
 #endif

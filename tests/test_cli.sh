@@ -83,8 +83,15 @@ grep -q "systemic_loading: 0.35" resolved.yaml || fail "check does not show the 
 cmp -s resolved.yaml resolved2.yaml || fail "resolved configuration does not round-trip"
 
 # --- modes
-"$CREDERE" modes | grep -q "direct" || fail "modes lacks direct"
-"$CREDERE" modes direct | grep -q "loss sharing" || fail "modes direct"
+for m in direct single joint_liability alliance china_4321 china_national_fund italy_confidi \
+         japan_cgc germany_bb us_sba7a korea_kodit; do
+  "$CREDERE" modes | grep -q "^  $m " || fail "modes lacks $m"
+  "$CREDERE" modes "$m" | grep -q "^loss sharing:" || fail "modes $m lacks its loss sharing"
+  "$CREDERE" modes "$m" | grep -q "^waterfall" || fail "modes $m lacks its waterfall"
+done
+"$CREDERE" modes china_4321 | grep -q "guarantor 40 %, reguarantor 30 %, government 10 %, bank 20 %" \
+  || fail "modes china_4321: shares of a loss"
+"$CREDERE" modes italy_confidi | grep -q "^sources:" || fail "modes italy_confidi: sources"
 
 # --- run, refuse to overwrite, info
 SMALL=(--set population.smes=500 --set experiment.periods=4 --set experiment.burn_in=1 --set experiment.replications=2)

@@ -36,31 +36,31 @@ static const char *const distributions[] = {"beta", "fixed", NULL};
 /* Deliberately not grouped: experiment.verbose and .periods come after other sections. */
 static const cr_field fields[] = {
     {"experiment.name", CR_FT_STRING, offsetof(tcfg, experiment.name), "demo", 0, 0, 0, NULL, "",
-     "name"},
+     "name", NULL},
     {"experiment.replications", CR_FT_INT, offsetof(tcfg, experiment.replications), "200",
-     CR_RANGE_MIN, 1, 0, NULL, "1", "replications"},
+     CR_RANGE_MIN, 1, 0, NULL, "1", "replications", NULL},
     {"experiment.seed", CR_FT_UINT64, offsetof(tcfg, experiment.seed), "20261127", 0, 0, 0, NULL,
-     "1", "seed"},
+     "1", "seed", NULL},
     {"economy.systemic_loading", CR_FT_DOUBLE, offsetof(tcfg, economy.systemic_loading), "0.3",
-     CR_RANGE_MIN | CR_RANGE_MAX, 0, 1, NULL, "1", "loading"},
+     CR_RANGE_MIN | CR_RANGE_MAX, 0, 1, NULL, "1", "loading", NULL},
     {"economy.cycle_ar1", CR_FT_DOUBLE, offsetof(tcfg, economy.cycle_ar1), "0.8",
-     CR_RANGE_MIN | CR_RANGE_MAX | CR_RANGE_MAX_OPEN, 0, 1, NULL, "1", "AR(1)"},
+     CR_RANGE_MIN | CR_RANGE_MAX | CR_RANGE_MAX_OPEN, 0, 1, NULL, "1", "AR(1)", NULL},
     {"economy.distribution", CR_FT_ENUM, offsetof(tcfg, economy.distribution), "beta", 0, 0, 0,
-     distributions, "", "distribution"},
+     distributions, "", "distribution", NULL},
     {"economy.shock.rate", CR_FT_DOUBLE, offsetof(tcfg, economy.shock.rate), "0.05",
-     CR_RANGE_MIN | CR_RANGE_MIN_OPEN, 0, 0, NULL, "per year", "rate"},
+     CR_RANGE_MIN | CR_RANGE_MIN_OPEN, 0, 0, NULL, "per year", "rate", NULL},
     {"a.x", CR_FT_DOUBLE, offsetof(tcfg, a.x), "0", CR_RANGE_MIN | CR_RANGE_MAX, -1, 1, NULL, "1",
-     "x"},
+     "x", NULL},
     {"a.y", CR_FT_DOUBLE, offsetof(tcfg, a.y), "0", CR_RANGE_MIN | CR_RANGE_MAX, -1, 1, NULL, "1",
-     "y"},
+     "y", NULL},
     {"output.variables", CR_FT_STRLIST, offsetof(tcfg, output.variables), "[pd, debt]", 0, 0, 0,
-     NULL, "", "variables"},
+     NULL, "", "variables", NULL},
     {"experiment.verbose", CR_FT_BOOL, offsetof(tcfg, experiment.verbose), "false", 0, 0, 0, NULL,
-     "", "verbose"},
+     "", "verbose", NULL},
     {"economy.max_loss", CR_FT_DOUBLE, offsetof(tcfg, economy.max_loss), "1e6", CR_RANGE_MAX, 0,
-     1e9, NULL, "million yuan", "max loss"},
+     1e9, NULL, "million yuan", "max loss", NULL},
     {"experiment.periods", CR_FT_INT, offsetof(tcfg, experiment.periods), "40",
-     CR_RANGE_MIN | CR_RANGE_MAX, 1, 1000, NULL, "1", "periods"},
+     CR_RANGE_MIN | CR_RANGE_MAX, 1, 1000, NULL, "1", "periods", NULL},
 };
 #define NF (sizeof fields / sizeof fields[0])
 
@@ -146,10 +146,10 @@ static void test_defaults(void)
 static void test_bad_default(void)
 {
     static const cr_field bad[] = {
-        {"x", CR_FT_DOUBLE, 0, "abc", 0, 0, 0, NULL, "1", "x"},
+        {"x", CR_FT_DOUBLE, 0, "abc", 0, 0, 0, NULL, "1", "x", NULL},
     };
     static const cr_field out_of_range[] = {
-        {"x", CR_FT_DOUBLE, 0, "5", CR_RANGE_MIN | CR_RANGE_MAX, 0, 1, NULL, "1", "x"},
+        {"x", CR_FT_DOUBLE, 0, "5", CR_RANGE_MIN | CR_RANGE_MAX, 0, 1, NULL, "1", "x", NULL},
     };
     cr_schema s1 = {bad, 1, NULL}, s2 = {out_of_range, 1, NULL};
     double x;
@@ -505,12 +505,12 @@ static void test_validate(void)
     CR_CHECK_STR_CONTAINS(diag.msg, "economy.distribution (default): expected one of: beta, fixed");
 
     /* cr_config_error on its own */
-    cr_origin o[NF] = {{CR_ORIGIN_DEFAULT, 0, 0}};
-    o[3] = (cr_origin){CR_ORIGIN_FILE, 7, 5};
+    cr_origin o[NF] = {{CR_ORIGIN_DEFAULT, 0, 0, NULL}};
+    o[3] = (cr_origin){CR_ORIGIN_FILE, 7, 5, NULL};
     CR_CHECK(cr_config_error(&schema, o, "e.yaml", "economy.systemic_loading", &diag, "bad %d",
                              1) == CR_ECONFIG);
     CR_CHECK(strcmp(diag.msg, "e.yaml:7:5: economy.systemic_loading: bad 1") == 0);
-    o[3] = (cr_origin){CR_ORIGIN_SET, 2, 0};
+    o[3] = (cr_origin){CR_ORIGIN_SET, 2, 0, NULL};
     cr_config_error(&schema, o, "e.yaml", "economy.systemic_loading", &diag, "bad");
     CR_CHECK(strcmp(diag.msg, "--set economy.systemic_loading: bad") == 0);
     cr_config_error(&schema, o, "e.yaml", "a.x", &diag, "bad");
@@ -562,6 +562,8 @@ static bool same_field(size_t i, const tcfg *c1, const tcfg *c2)
             if (strcmp(la->item[k], lb->item[k]) != 0)
                 return false;
         return true;
+    case CR_FT_TABLE: /* none in this schema: see test_table_to_yaml */
+        break;
     }
     return false;
 }
@@ -620,6 +622,629 @@ static void test_to_yaml(void)
     round_trip(&c);
 }
 
+/* ------------------------------------------------------------------ tables (CR_FT_TABLE) */
+
+static const char *const holders[] = {"bank", "mutual_fund", "guarantor", "reguarantor", NULL};
+static const char *const kinds[] = {"first_loss", "pro_rata", "counter", NULL};
+
+typedef struct {
+    int holder, type;
+    double cap, share;
+    int of;
+    char note[CR_CONFIG_STR_MAX];
+    int64_t rank;
+    uint64_t id;
+    bool active;
+} layer;
+
+#define WF_MAX 3
+
+typedef struct {
+    struct {
+        double rate;
+        struct {
+            int n;
+            layer item[WF_MAX];
+        } waterfall;
+        int64_t rounds;
+    } alliance;
+    struct { /* the count after the items */
+        layer item[2];
+        int n;
+    } pairs;
+    struct {
+        int n;
+        layer item[2];
+    } fixed;
+} acfg;
+
+/* holder and type are required; every type of record key */
+static const cr_field layer_fields[] = {
+    {"holder", CR_FT_ENUM, offsetof(layer, holder), NULL, 0, 0, 0, holders, "", "holder", NULL},
+    {"type", CR_FT_ENUM, offsetof(layer, type), NULL, 0, 0, 0, kinds, "", "kind", NULL},
+    {"cap", CR_FT_DOUBLE, offsetof(layer, cap), "0", CR_RANGE_MIN, 0, 0, NULL, "1", "cap", NULL},
+    {"share", CR_FT_DOUBLE, offsetof(layer, share), "0", CR_RANGE_MIN | CR_RANGE_MAX, 0, 1, NULL,
+     "1", "share", NULL},
+    {"of", CR_FT_ENUM, offsetof(layer, of), "bank", 0, 0, 0, holders, "", "of", NULL},
+    {"note", CR_FT_STRING, offsetof(layer, note), "\"\"", 0, 0, 0, NULL, "", "note", NULL},
+    {"rank", CR_FT_INT, offsetof(layer, rank), "1", CR_RANGE_MIN, 1, 0, NULL, "", "rank", NULL},
+    {"id", CR_FT_UINT64, offsetof(layer, id), "7", 0, 0, 0, NULL, "", "id", NULL},
+    {"active", CR_FT_BOOL, offsetof(layer, active), "true", 0, 0, 0, NULL, "", "active", NULL},
+};
+#define NL (sizeof layer_fields / sizeof layer_fields[0])
+
+typedef struct {
+    int n;
+    layer item[WF_MAX];
+} wf_table;
+typedef struct {
+    layer item[2];
+    int n;
+} pairs_table;
+
+static const cr_table_desc wf_desc = {
+    layer_fields, NL, sizeof(layer), offsetof(wf_table, n), offsetof(wf_table, item), WF_MAX};
+static const cr_table_desc pairs_desc = {
+    layer_fields, NL, sizeof(layer), offsetof(pairs_table, n), offsetof(pairs_table, item), 2};
+static const cr_table_desc fixed_desc = {
+    layer_fields, NL, sizeof(layer), offsetof(wf_table, n), offsetof(wf_table, item), 2};
+
+static const cr_field afields[] = {
+    {"alliance.rate", CR_FT_DOUBLE, offsetof(acfg, alliance.rate), "0.1", CR_RANGE_MIN, 0, 0, NULL,
+     "1", "rate", NULL},
+    {"alliance.waterfall", CR_FT_TABLE, offsetof(acfg, alliance.waterfall), "[]", 0, 0, 0, NULL, "",
+     "loss waterfall", &wf_desc},
+    {"alliance.rounds", CR_FT_INT, offsetof(acfg, alliance.rounds), "2", 0, 0, 0, NULL, "",
+     "rounds", NULL},
+    {"pairs", CR_FT_TABLE, offsetof(acfg, pairs), NULL, 0, 0, 0, NULL, "", "pairs", &pairs_desc},
+    {"fixed", CR_FT_TABLE, offsetof(acfg, fixed),
+     "[{holder: guarantor, type: pro_rata, share: 0.8}]", 0, 0, 0, NULL, "", "fixed", &fixed_desc},
+};
+#define NAF (sizeof afields / sizeof afields[0])
+
+/* A cross-item check: a counter layer reimburses the holder of an earlier layer. */
+static cr_status check_counters(const cr_schema *s, const void *vc, const cr_origin *o,
+                                const char *file, cr_diag *d)
+{
+    const acfg *c = vc;
+    for (int k = 0; k < c->alliance.waterfall.n; k++) {
+        const layer *l = &c->alliance.waterfall.item[k];
+        bool found = false;
+        for (int m = 0; m < k; m++)
+            found = found || c->alliance.waterfall.item[m].holder == l->of;
+        if (l->type == 2 && !found)
+            return cr_config_error_item(s, o, file, "alliance.waterfall", k, "of", d,
+                                        "'%s' is not the holder of an earlier layer",
+                                        holders[l->of]);
+    }
+    return CR_OK;
+}
+
+static const cr_schema aschema = {afields, NAF, check_counters};
+
+static acfg ac;
+static cr_origin aorig[NAF]; /* zero-filled: table origins get storage in cr_config_defaults */
+
+static cr_status aload(const char *text)
+{
+    cr_status st = cr_config_defaults(&aschema, &ac, aorig, &diag);
+    if (st != CR_OK)
+        return st;
+    return cr_config_load_string(&aschema, &ac, aorig, "exp.yaml", text, strlen(text), &diag);
+}
+
+#define CHECK_AERROR(text, want)                                                                   \
+    do {                                                                                           \
+        cr_status st_ = aload(text);                                                               \
+        CR_CHECK(st_ == CR_ECONFIG);                                                               \
+        CR_CHECK_MSG(strcmp(diag.msg, want) == 0, "got \"%s\"", diag.msg);                         \
+    } while (0)
+
+#define CHECK_ASET_ERROR(assignment, want)                                                         \
+    do {                                                                                           \
+        cr_status st_ = cr_config_apply_set(&aschema, &ac, aorig, assignment, 1, &diag);           \
+        CR_CHECK(st_ == CR_ECONFIG);                                                               \
+        CR_CHECK_MSG(strcmp(diag.msg, want) == 0, "got \"%s\"", diag.msg);                         \
+    } while (0)
+
+/* validate fails with exactly `want`. */
+#define CHECK_AVALIDATE(want)                                                                      \
+    do {                                                                                           \
+        cr_status st_ = cr_config_validate(&aschema, &ac, aorig, "exp.yaml", &diag);               \
+        CR_CHECK(st_ == CR_ECONFIG);                                                               \
+        CR_CHECK_MSG(strcmp(diag.msg, want) == 0, "got \"%s\"", diag.msg);                         \
+    } while (0)
+
+/* cr_config_error_item's message for item k, key `field` of the waterfall. */
+static const char *item_msg(int k, const char *field)
+{
+    cr_config_error_item(&aschema, aorig, "exp.yaml", "alliance.waterfall", k, field, &diag, "x");
+    return diag.msg;
+}
+
+static void test_table_defaults(void)
+{
+    CR_REQUIRE(cr_config_defaults(&aschema, &ac, aorig, &diag) == CR_OK);
+    CR_CHECK(ac.alliance.rate == 0.1 && ac.alliance.rounds == 2);
+    CR_CHECK(ac.alliance.waterfall.n == 0 && ac.pairs.n == 0);
+    CR_REQUIRE(ac.fixed.n == 1);
+    const layer *l = &ac.fixed.item[0];
+    CR_CHECK(l->holder == 2 && l->type == 1 && l->share == 0.8 && l->cap == 0 && l->of == 0);
+    CR_CHECK(l->note[0] == '\0' && l->rank == 1 && l->id == 7 && l->active);
+    for (size_t i = 0; i < NAF; i++) {
+        CR_CHECK(aorig[i].kind == CR_ORIGIN_DEFAULT);
+        CR_CHECK((aorig[i].items != NULL) == (afields[i].type == CR_FT_TABLE));
+    }
+    CR_CHECK(cr_config_validate(&aschema, &ac, aorig, "exp.yaml", &diag) == CR_OK);
+    CR_CHECK(cr_config_find(&aschema, "alliance.waterfall") == 1);
+    CR_CHECK(cr_config_find(&aschema, "alliance.waterfall[0].share") == -1);
+    /* the per-item storage is reused by the next cr_config_defaults, freed by clear */
+    cr_origin *items = aorig[1].items;
+    CR_REQUIRE(cr_config_defaults(&aschema, &ac, aorig, &diag) == CR_OK);
+    CR_CHECK(aorig[1].items == items);
+    cr_config_origins_clear(&aschema, aorig);
+    CR_CHECK(aorig[1].items == NULL && aorig[3].items == NULL && aorig[4].items == NULL);
+    cr_config_origins_clear(&aschema, NULL);
+    /* no origins at all */
+    CR_CHECK(cr_config_defaults(&aschema, &ac, NULL, &diag) == CR_OK && ac.fixed.n == 1);
+    CR_CHECK(cr_config_load_string(&aschema, &ac, NULL, "exp.yaml", "fixed: []\n", 10, &diag) ==
+                 CR_OK &&
+             ac.fixed.n == 0);
+    CR_CHECK(cr_config_validate(&aschema, &ac, NULL, "exp.yaml", &diag) == CR_OK);
+}
+
+static void test_table_bad_schema(void)
+{
+    static const cr_field bad_rec[] = {
+        {"x", CR_FT_DOUBLE, 0, "abc", 0, 0, 0, NULL, "1", "x", NULL},
+    };
+    static const cr_field nested_rec[] = {
+        {"t", CR_FT_TABLE, 0, "[]", 0, 0, 0, NULL, "", "t", &wf_desc},
+    };
+    static const cr_field dotted_rec[] = {
+        {"a.b", CR_FT_DOUBLE, 0, "0", 0, 0, 0, NULL, "", "a.b", NULL},
+    };
+    static const cr_table_desc bad_d = {bad_rec, 1, sizeof(layer), 0, sizeof(double), 2};
+    static const cr_table_desc nested_d = {nested_rec, 1, sizeof(layer), 0, sizeof(double), 2};
+    static const cr_table_desc dotted_d = {dotted_rec, 1, sizeof(layer), 0, sizeof(double), 2};
+    static const cr_table_desc small_d = {layer_fields, NL, sizeof(double), 0, sizeof(double), 2};
+    static const cr_table_desc overlap_d = {layer_fields, NL, sizeof(layer), 8, 0, 2};
+    static const cr_field f_bad[] = {
+        {"t", CR_FT_TABLE, 0, "[{x: 1}]", 0, 0, 0, NULL, "", "", &bad_d}};
+    static const cr_field f_nested[] = {
+        {"t", CR_FT_TABLE, 0, "[]", 0, 0, 0, NULL, "", "", &nested_d}};
+    static const cr_field f_dotted[] = {
+        {"t", CR_FT_TABLE, 0, "[]", 0, 0, 0, NULL, "", "", &dotted_d}};
+    static const cr_field f_small[] = {
+        {"t", CR_FT_TABLE, 0, "[]", 0, 0, 0, NULL, "", "", &small_d}};
+    static const cr_field f_overlap[] = {
+        {"t", CR_FT_TABLE, 0, "[]", 0, 0, 0, NULL, "", "", &overlap_d}};
+    static const cr_field f_none[] = {{"t", CR_FT_TABLE, 0, "[]", 0, 0, 0, NULL, "", "", NULL}};
+    static const cr_field f_value[] = {{"t", CR_FT_TABLE, 0,
+                                        "[{holder: bank, type: pro_rata, share: 2}, {type: x}]", 0,
+                                        0, 0, NULL, "", "", &wf_desc}};
+    static const cr_field f_missing[] = {
+        {"t", CR_FT_TABLE, 0, "[{type: counter}]", 0, 0, 0, NULL, "", "", &wf_desc}};
+    static const cr_field f_scalar[] = {
+        {"t", CR_FT_TABLE, 0, "holder", 0, 0, 0, NULL, "", "", &wf_desc}};
+    static const struct {
+        const cr_field *f;
+        const char *want;
+    } cases[] = {
+        {f_bad, "t[].x: bad default 'abc': expected a number, got 'abc'"},
+        {f_nested, "t: bad table description: tables do not nest; record key 't'"},
+        {f_dotted, "t: bad table description: a record key must be a plain name: 'a.b'"},
+        {f_small, "t: bad table description: record_size too small for record key 'cap'"},
+        {f_overlap, "t: bad table description: the count overlaps the items"},
+        {f_none, "t: bad table description: no cr_table_desc"},
+        {f_value, "t[1].type: bad default '[{holder: bank, type: pro_rata, share: 2}, {type: x}]': "
+                  "expected one of: first_loss, pro_rata, counter; got 'x'"},
+        {f_missing, "t[0].holder: bad default '[{type: counter}]': missing required key"},
+        {f_scalar, "t: bad default 'holder': expected a list of mappings, got 'holder'"},
+    };
+    static wf_table t;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_schema s = {cases[i].f, 1, NULL};
+        cr_origin o[1] = {{CR_ORIGIN_DEFAULT, 0, 0, NULL}};
+        CR_CHECK(cr_config_defaults(&s, &t, o, &diag) == CR_EINVAL);
+        CR_CHECK_MSG(strcmp(diag.msg, cases[i].want) == 0, "got \"%s\"", diag.msg);
+        cr_config_origins_clear(&s, o);
+    }
+    /* a default out of its range (share: 2 above, alone) is caught by validate */
+    static const cr_field f_range[] = {{"t", CR_FT_TABLE, 0,
+                                        "[{holder: bank, type: pro_rata, share: 2}]", 0, 0, 0, NULL,
+                                        "", "", &wf_desc}};
+    cr_schema s = {f_range, 1, NULL};
+    cr_origin o[1] = {{CR_ORIGIN_DEFAULT, 0, 0, NULL}};
+    CR_REQUIRE(cr_config_defaults(&s, &t, o, &diag) == CR_OK);
+    CR_CHECK(cr_config_validate(&s, &t, o, "exp.yaml", &diag) == CR_ECONFIG);
+    CR_CHECK_MSG(strcmp(diag.msg, "t[0].share (default): expected a number in [0, 1], got 2") == 0,
+                 "%s", diag.msg);
+    cr_config_origins_clear(&s, o);
+}
+
+static void test_table_load(void)
+{
+    CR_REQUIRE(cr_config_defaults(&aschema, &ac, aorig, &diag) == CR_OK);
+    cr_status st = cr_config_load_file(&aschema, &ac, aorig, data_path("table.yaml"), &diag);
+    CR_CHECK_MSG(st == CR_OK, "%s", diag.msg);
+    CR_REQUIRE(st == CR_OK);
+    CR_CHECK(ac.alliance.rate == 0.2 && ac.alliance.rounds == 2);
+    CR_REQUIRE(ac.alliance.waterfall.n == 3);
+    const layer *w = ac.alliance.waterfall.item;
+    /* given keys, and each item's defaults for the others */
+    CR_CHECK(w[0].holder == 1 && w[0].type == 0 && w[0].cap == 0.1 && w[0].share == 0);
+    CR_CHECK(w[0].of == 0 && w[0].note[0] == '\0' && w[0].rank == 1 && w[0].id == 7 && w[0].active);
+    CR_CHECK(w[1].holder == 2 && w[1].type == 1 && w[1].share == 0.7 && w[1].cap == 0);
+    CR_CHECK(strcmp(w[1].note, "70% of the rest") == 0);
+    CR_CHECK(w[2].holder == 3 && w[2].type == 2 && w[2].of == 2 && w[2].share == 0.5);
+    CR_REQUIRE(ac.pairs.n == 1);
+    CR_CHECK(ac.pairs.item[0].holder == 0 && !ac.pairs.item[0].active &&
+             ac.pairs.item[0].rank == 3 && ac.pairs.item[0].id == 16);
+    CR_CHECK(ac.fixed.n == 0); /* replaced by [] */
+    CR_CHECK(cr_config_validate(&aschema, &ac, aorig, "table.yaml", &diag) == CR_OK);
+    /* origins: each key's value; a key left out: its item's (first key) */
+    CR_CHECK(aorig[1].kind == CR_ORIGIN_FILE && aorig[1].line == 4 && aorig[1].column == 3);
+    CR_CHECK(strcmp(item_msg(0, "cap"), "exp.yaml:5:52: alliance.waterfall[0].cap: x") == 0);
+    CR_CHECK(strcmp(item_msg(0, "share"), "exp.yaml:5:8: alliance.waterfall[0].share: x") == 0);
+    CR_CHECK(strcmp(item_msg(1, "share"), "exp.yaml:6:50: alliance.waterfall[1].share: x") == 0);
+    CR_CHECK(strcmp(item_msg(1, "note"), "exp.yaml:6:61: alliance.waterfall[1].note: x") == 0);
+    CR_CHECK(strcmp(item_msg(2, "of"), "exp.yaml:9:11: alliance.waterfall[2].of: x") == 0);
+    CR_CHECK(strcmp(item_msg(2, "share"), "exp.yaml:10:14: alliance.waterfall[2].share: x") == 0);
+    CR_CHECK(strcmp(item_msg(2, NULL), "exp.yaml:7:7: alliance.waterfall[2]: x") == 0);
+    /* no such key, item or table: the table's origin, then "(default)" */
+    CR_CHECK(strcmp(item_msg(2, "nope"), "exp.yaml:4:3: alliance.waterfall[2].nope: x") == 0);
+    CR_CHECK(strcmp(item_msg(7, "share"), "exp.yaml:4:3: alliance.waterfall[7].share: x") == 0);
+    cr_config_error_item(&aschema, aorig, "exp.yaml", "nothing", 0, "share", &diag, "y %d", 2);
+    CR_CHECK(strcmp(diag.msg, "nothing[0].share (default): y 2") == 0);
+    cr_config_error_item(&aschema, NULL, "exp.yaml", "alliance.waterfall", 0, "share", &diag, "y");
+    CR_CHECK(strcmp(diag.msg, "alliance.waterfall[0].share (default): y") == 0);
+
+    /* a sequence replaces the default table; block mappings, aliases and merge keys */
+    CR_CHECK(aload("fixed:\n  - {holder: bank, type: first_loss, cap: 0.2}\n") == CR_OK &&
+             ac.fixed.n == 1 && ac.fixed.item[0].holder == 0 && ac.fixed.item[0].share == 0 &&
+             ac.fixed.item[0].cap == 0.2);
+    CR_CHECK(aload("fixed: []\n") == CR_OK && ac.fixed.n == 0);
+    CR_CHECK(aload("alliance: {waterfall: []}\n") == CR_OK && ac.alliance.waterfall.n == 0);
+    CR_CHECK(aload("base: &b {holder: guarantor, type: pro_rata}\n") == CR_ECONFIG); /* unknown */
+    CR_CHECK(aload("alliance:\n  waterfall:\n  - &g {holder: guarantor, type: pro_rata, share: "
+                   "0.5}\n  - {<<: *g, cap: 0.25}\n  - *g\n") == CR_OK);
+    CR_CHECK(ac.alliance.waterfall.n == 3 && ac.alliance.waterfall.item[1].holder == 2 &&
+             ac.alliance.waterfall.item[1].cap == 0.25 &&
+             ac.alliance.waterfall.item[2].share == 0.5);
+    CR_CHECK(aload("alliance:\n  waterfall:\n    - holder: bank\n      type: first_loss\n") ==
+                 CR_OK &&
+             ac.alliance.waterfall.n == 1);
+    CR_CHECK(strcmp(item_msg(0, "cap"), "exp.yaml:3:7: alliance.waterfall[0].cap: x") == 0);
+}
+
+static void test_table_errors(void)
+{
+    CHECK_AERROR("alliance: {waterfall: 3}\n",
+                 "exp.yaml:1:23: alliance.waterfall: expected a list of mappings, got 3");
+    CHECK_AERROR("alliance:\n  waterfall: {holder: bank}\n",
+                 "exp.yaml:2:3: alliance.waterfall: expected a list of mappings, got a mapping");
+    CHECK_AERROR("alliance:\n  waterfall:\n",
+                 "exp.yaml:2:3: alliance.waterfall: expected a list of mappings, got nothing");
+    CHECK_AERROR("pairs: bank\n", "exp.yaml:1:8: pairs: expected a list of mappings, got 'bank'");
+    CHECK_AERROR("alliance:\n  waterfall:\n"
+                 "    - {holder: bank, type: first_loss}\n"
+                 "    - {holder: bank, type: first_loss}\n"
+                 "    - {holder: bank, type: first_loss}\n"
+                 "    - {holder: guarantor, type: first_loss}\n",
+                 "exp.yaml:6:8: alliance.waterfall: at most 3 items, got 4");
+    CHECK_AERROR(
+        "alliance:\n  waterfall:\n    - {holder: bank, type: first_loss}\n    - guarantor\n",
+        "exp.yaml:4:7: alliance.waterfall[1]: expected a mapping (one item), got "
+        "'guarantor'");
+    CHECK_AERROR("alliance:\n  waterfall:\n    - [holder, bank]\n",
+                 "exp.yaml:3:8: alliance.waterfall[0]: expected a mapping (one item), got a list");
+    CHECK_AERROR("alliance:\n  waterfall:\n    -\n",
+                 "exp.yaml:2:3: alliance.waterfall[0]: expected a mapping (one item), got nothing");
+    CHECK_AERROR("alliance:\n  waterfall:\n    - {holder: bank, type: first_loss, shar: 0.5}\n",
+                 "exp.yaml:3:40: alliance.waterfall[0].shar: unknown key; did you mean 'share'?");
+    CHECK_AERROR("pairs: [{holder: bank, zzzzz: 1}]\n",
+                 "exp.yaml:1:24: pairs[0].zzzzz: unknown key; expected one of: holder, type, cap, "
+                 "share, of, note, rank, id, active");
+    CHECK_AERROR("pairs: [{holder: bank, share.x: 1}]\n",
+                 "exp.yaml:1:24: pairs[0].share.x: unknown key; did you mean 'share'?");
+    CHECK_AERROR("pairs: [{[a]: 1}]\n", "exp.yaml:1:11: pairs[0]: expected a key name, got a list");
+    CHECK_AERROR("alliance:\n  waterfall:\n"
+                 "    - {holder: mutual_fund, type: first_loss, cap: 0.1}\n"
+                 "    - {holder: guarantor, type: pro_rata, share: 0.7}\n"
+                 "    - {type: counter, of: guarantor, share: 0.5}\n",
+                 "exp.yaml:5:8: alliance.waterfall[2].holder: missing required key");
+    CHECK_AERROR("pairs: [{}]\n", "exp.yaml:1:1: pairs[0].holder: missing required key");
+    CHECK_AERROR(
+        "alliance:\n  waterfall:\n"
+        "    - {holder: mutual_fund, type: first_loss, cap: 0.1}\n"
+        "    - {holder: guarantor, type: pro_rata, share: 0.7}\n"
+        "    - holder: reguarantor\n"
+        "      type: counter\n"
+        "      share: 1.4\n",
+        "exp.yaml:7:14: alliance.waterfall[2].share: expected a number in [0, 1], got 1.4");
+    CHECK_AERROR("pairs: [{holder: bank, type: prorata}]\n",
+                 "exp.yaml:1:30: pairs[0].type: expected one of: first_loss, pro_rata, counter; "
+                 "got 'prorata'; did you mean 'pro_rata'?");
+    CHECK_AERROR("pairs: [{holder: bank, type: counter, active: yes}]\n",
+                 "exp.yaml:1:47: pairs[0].active: expected true or false, got 'yes'");
+    CHECK_AERROR("pairs: [{holder: bank, type: counter, rank: 0}]\n",
+                 "exp.yaml:1:45: pairs[0].rank: expected an integer >= 1, got 0");
+    CHECK_AERROR("pairs: [{holder: bank, type: counter, id: -1}]\n",
+                 "exp.yaml:1:43: pairs[0].id: expected a non-negative integer, got -1");
+    CHECK_AERROR("pairs: [{holder: bank, type: counter, note: [a]}]\n",
+                 "exp.yaml:1:39: pairs[0].note: expected a string, got a list");
+    CHECK_AERROR("pairs: [{holder: bank, type: counter, cap: }]\n",
+                 "exp.yaml:1:39: pairs[0].cap: expected a number, got nothing");
+    CHECK_AERROR("pairs:\n  - {holder: bank, type: counter}\n  - {holder: bank, share: 0.1, "
+                 "share: 0.2}\n",
+                 "exp.yaml:3:32: pairs[1].share: duplicate key (first given at line 3)");
+    /* the unknown key of an item lists the record's keys, a misspelt table the section's */
+    CHECK_AERROR("alliance: {waterfal: []}\n",
+                 "exp.yaml:1:12: alliance.waterfal: unknown key; did you mean 'waterfall'?");
+}
+
+static void test_table_set(void)
+{
+    CR_REQUIRE(cr_config_defaults(&aschema, &ac, aorig, &diag) == CR_OK);
+    /* the whole table: replaced */
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig,
+                                 "alliance.waterfall=[{holder: guarantor, type: pro_rata, share: "
+                                 "0.8}, {holder: reguarantor, type: counter, of: guarantor}]",
+                                 4, &diag) == CR_OK);
+    CR_REQUIRE(ac.alliance.waterfall.n == 2);
+    CR_CHECK(ac.alliance.waterfall.item[0].share == 0.8 && ac.alliance.waterfall.item[1].of == 2);
+    CR_CHECK(aorig[1].kind == CR_ORIGIN_SET && aorig[1].line == 4);
+    CR_CHECK(strcmp(item_msg(1, "share"), "--set alliance.waterfall[1].share: x") == 0);
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, "fixed=[]", 1, &diag) == CR_OK &&
+             ac.fixed.n == 0);
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig,
+                                 "alliance={rate: 0.3, waterfall: [{holder: bank, type: "
+                                 "first_loss}]}",
+                                 1, &diag) == CR_OK &&
+             ac.alliance.waterfall.n == 1 && ac.alliance.rate == 0.3);
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig,
+                                 "pairs=[{holder: bank, type: counter}, {holder: guarantor, type: "
+                                 "counter, id: 9}]",
+                                 1, &diag) == CR_OK &&
+             ac.pairs.n == 2 && ac.pairs.item[1].id == 9);
+
+    /* one key of one item */
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, "alliance.waterfall[0].share=0.5", 6,
+                                 &diag) == CR_OK);
+    CR_CHECK(ac.alliance.waterfall.item[0].share == 0.5 && ac.alliance.waterfall.item[0].type == 0);
+    CR_CHECK(strcmp(item_msg(0, "share"), "--set alliance.waterfall[0].share: x") == 0);
+    CR_CHECK(aorig[1].items[1 + 3].kind == CR_ORIGIN_SET && aorig[1].items[1 + 3].line == 6);
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, "pairs[1].note=\"a, b\"", 1, &diag) ==
+                 CR_OK &&
+             strcmp(ac.pairs.item[1].note, "a, b") == 0);
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, " pairs[1].holder = reguarantor", 1,
+                                 &diag) == CR_OK &&
+             ac.pairs.item[1].holder == 3);
+
+    /* errors leave the table alone */
+    CHECK_ASET_ERROR("alliance.waterfall=[{holder: guarantor, type: pro_rata, share: 1.8}]",
+                     "--set alliance.waterfall=[{holder: guarantor, type: pro_rata, share: 1.8}]: "
+                     "alliance.waterfall[0].share: expected a number in [0, 1], got 1.8");
+    CHECK_ASET_ERROR("alliance.waterfall=[{holder: bank, type: counter}, {type: counter}]",
+                     "--set alliance.waterfall=[{holder: bank, type: counter}, {type: counter}]: "
+                     "alliance.waterfall[1].holder: missing required key");
+    CHECK_ASET_ERROR("alliance.waterfall=[{holder: bank, holder: bank}]",
+                     "--set alliance.waterfall=[{holder: bank, holder: bank}]: "
+                     "alliance.waterfall[0].holder: duplicate key (first given at line 1)");
+    CHECK_ASET_ERROR("pairs=[{holder: bank, type: counter}, {holder: bank, type: counter}, "
+                     "{holder: bank, type: counter}]",
+                     "--set pairs=[{holder: bank, type: counter}, {holder: bank, type: counter}, "
+                     "{holder: bank, type: counter}]: at most 2 items, got 3");
+    CHECK_ASET_ERROR("alliance.waterfall=3",
+                     "--set alliance.waterfall=3: expected a list of mappings, got 3");
+    CHECK_ASET_ERROR("alliance.waterfall=",
+                     "--set alliance.waterfall=: expected a list of mappings, got nothing");
+    CHECK_ASET_ERROR("alliance.waterfall=[1]",
+                     "--set alliance.waterfall=[1]: alliance.waterfall[0]: expected a mapping (one "
+                     "item), got 1");
+    CHECK_ASET_ERROR("alliance.waterfall[0].share=1.5",
+                     "--set alliance.waterfall[0].share=1.5: expected a number in [0, 1], got 1.5");
+    CHECK_ASET_ERROR("alliance.waterfall[0].share=",
+                     "--set alliance.waterfall[0].share=: expected a number, got nothing");
+    CHECK_ASET_ERROR("alliance.waterfall[1].share=0.5",
+                     "--set alliance.waterfall[1].share=0.5: index 1 out of range; "
+                     "alliance.waterfall has 1 item");
+    CHECK_ASET_ERROR("pairs[99999999999999999999].share=0.5",
+                     "--set pairs[99999999999999999999].share=0.5: index 99999999999999999999 out "
+                     "of range; pairs has 2 items");
+    CHECK_ASET_ERROR("alliance.waterfall[0].shar=0.5",
+                     "--set alliance.waterfall[0].shar=0.5: unknown key; did you mean "
+                     "'alliance.waterfall[0].share'?");
+    CHECK_ASET_ERROR("alliance.waterfall[0].zzzzz=1",
+                     "--set alliance.waterfall[0].zzzzz=1: unknown key; expected one of: holder, "
+                     "type, cap, share, of, note, rank, id, active");
+    CHECK_ASET_ERROR("alliance.waterfall[x].share=1",
+                     "--set alliance.waterfall[x].share=1: bad item reference; expected "
+                     "alliance.waterfall[N].key (N from 0)");
+    CHECK_ASET_ERROR("alliance.waterfall[-1].share=1",
+                     "--set alliance.waterfall[-1].share=1: bad item reference; expected "
+                     "alliance.waterfall[N].key (N from 0)");
+    CHECK_ASET_ERROR("alliance.waterfall[0]={share: 1}",
+                     "--set alliance.waterfall[0]={share: 1}: bad item reference; expected "
+                     "alliance.waterfall[N].key (N from 0)");
+    CHECK_ASET_ERROR("alliance.waterfall[0].=1",
+                     "--set alliance.waterfall[0].=1: bad item reference; expected "
+                     "alliance.waterfall[N].key (N from 0)");
+    CHECK_ASET_ERROR("alliance.waterfal[0].share=0.5",
+                     "--set alliance.waterfal[0].share=0.5: unknown key; did you mean "
+                     "'alliance.waterfall'?");
+    CHECK_ASET_ERROR("alliance.rate[0].share=0.5", "--set alliance.rate[0].share=0.5: unknown key");
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, "alliance.waterfall[0].share=[1", 1,
+                                 &diag) == CR_ECONFIG);
+    CR_CHECK_MSG(strncmp(diag.msg, "--set alliance.waterfall[0].share=[1: malformed YAML: ", 53) ==
+                     0,
+                 "%s", diag.msg);
+    CR_CHECK(ac.alliance.waterfall.n == 1 && ac.alliance.waterfall.item[0].share == 0.5);
+    CR_CHECK(ac.pairs.n == 2 && ac.pairs.item[1].holder == 3);
+}
+
+static void test_table_validate(void)
+{
+    /* per-item checks at each key's origin */
+    CR_REQUIRE(cr_config_defaults(&aschema, &ac, aorig, &diag) == CR_OK);
+    CR_REQUIRE(cr_config_load_file(&aschema, &ac, aorig, data_path("table.yaml"), &diag) == CR_OK);
+    ac.alliance.waterfall.item[1].share = 2;
+    CHECK_AVALIDATE(
+        "exp.yaml:6:50: alliance.waterfall[1].share: expected a number in [0, 1], got 2");
+    ac.alliance.waterfall.item[1].share = 0.5;
+    ac.alliance.waterfall.item[0].share = NAN; /* not in the file: the item's position */
+    CHECK_AVALIDATE(
+        "exp.yaml:5:8: alliance.waterfall[0].share: expected a finite number, got .nan");
+    ac.alliance.waterfall.item[0].share = 0;
+    ac.pairs.item[0].type = 5;
+    CHECK_AVALIDATE("exp.yaml:12:26: pairs[0].type: expected one of: first_loss, pro_rata, "
+                    "counter; got choice number 5");
+    ac.pairs.item[0].type = 0;
+    ac.alliance.waterfall.n = 4;
+    CHECK_AVALIDATE("exp.yaml:4:3: alliance.waterfall: at most 3 items, got 4");
+    ac.alliance.waterfall.n = -1;
+    CHECK_AVALIDATE("exp.yaml:4:3: alliance.waterfall: expected 0 to 3 items, got -1");
+    ac.alliance.waterfall.n = 3;
+    CR_CHECK(cr_config_validate(&aschema, &ac, aorig, "exp.yaml", &diag) == CR_OK);
+
+    /* the schema's cross-item check through cr_config_error_item */
+    CR_CHECK(aload("alliance:\n  waterfall:\n"
+                   "    - {holder: mutual_fund, type: first_loss, cap: 0.1}\n"
+                   "    - {holder: guarantor, type: counter, of: reguarantor}\n") == CR_OK);
+    CHECK_AVALIDATE("exp.yaml:4:46: alliance.waterfall[1].of: 'reguarantor' is not the holder of "
+                    "an earlier layer");
+    CR_CHECK(aload("alliance:\n  waterfall:\n"
+                   "    - {holder: mutual_fund, type: first_loss, cap: 0.1}\n"
+                   "    - {holder: guarantor, type: counter}\n") == CR_OK);
+    CHECK_AVALIDATE("exp.yaml:4:8: alliance.waterfall[1].of: 'bank' is not the holder of an "
+                    "earlier layer");
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, "alliance.waterfall[1].of=mutual_fund", 2,
+                                 &diag) == CR_OK);
+    CR_CHECK(cr_config_validate(&aschema, &ac, aorig, "exp.yaml", &diag) == CR_OK);
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig, "alliance.waterfall[1].of=reguarantor", 2,
+                                 &diag) == CR_OK);
+    CHECK_AVALIDATE("--set alliance.waterfall[1].of: 'reguarantor' is not the holder of an earlier "
+                    "layer");
+    CR_REQUIRE(cr_config_defaults(&aschema, &ac, aorig, &diag) == CR_OK);
+    cr_config_error_item(&aschema, aorig, "exp.yaml", "fixed", 0, "share", &diag, "x");
+    CR_CHECK_MSG(strcmp(diag.msg, "fixed[0].share (default): x") == 0, "%s", diag.msg);
+    ac.fixed.item[0].share = -1;
+    CHECK_AVALIDATE("fixed[0].share (default): expected a number in [0, 1], got -1");
+    ac.fixed.item[0].share = 0.8;
+    CR_CHECK(cr_config_apply_set(&aschema, &ac, aorig,
+                                 "alliance.waterfall=[{holder: bank, type: "
+                                 "counter}]",
+                                 1, &diag) == CR_OK);
+    CHECK_AVALIDATE("--set alliance.waterfall[0].of: 'bank' is not the holder of an earlier layer");
+    cr_config_origins_clear(&aschema, aorig);
+}
+
+static const char *table_default_yaml =
+    "# resolved configuration (credere)\n"
+    "alliance:\n"
+    "  rate: 0.1\n"
+    "  waterfall: []\n"
+    "  rounds: 2\n"
+    "pairs: []\n"
+    "fixed:\n"
+    "  - {holder: guarantor, type: pro_rata, cap: 0, share: 0.8, of: bank, note: \"\", rank: 1, "
+    "id: 7, active: true}\n";
+
+/* x and y are the same double, bit for bit (-0 is not 0). */
+static bool same_bits(double x, double y)
+{
+    uint64_t a, b;
+    memcpy(&a, &x, sizeof a);
+    memcpy(&b, &y, sizeof b);
+    return a == b;
+}
+
+static bool same_layer(const layer *a, const layer *b)
+{
+    return a->holder == b->holder && a->type == b->type && same_bits(a->cap, b->cap) &&
+           same_bits(a->share, b->share) && a->of == b->of && strcmp(a->note, b->note) == 0 &&
+           a->rank == b->rank && a->id == b->id && a->active == b->active;
+}
+
+static bool same_tables(const acfg *a, const acfg *b)
+{
+    bool same = same_bits(a->alliance.rate, b->alliance.rate) &&
+                a->alliance.rounds == b->alliance.rounds &&
+                a->alliance.waterfall.n == b->alliance.waterfall.n && a->pairs.n == b->pairs.n &&
+                a->fixed.n == b->fixed.n;
+    for (int k = 0; same && k < a->alliance.waterfall.n; k++)
+        same = same_layer(&a->alliance.waterfall.item[k], &b->alliance.waterfall.item[k]);
+    for (int k = 0; same && k < a->pairs.n; k++)
+        same = same_layer(&a->pairs.item[k], &b->pairs.item[k]);
+    for (int k = 0; same && k < a->fixed.n; k++)
+        same = same_layer(&a->fixed.item[k], &b->fixed.item[k]);
+    return same;
+}
+
+static void table_round_trip(const acfg *c)
+{
+    char *text = NULL;
+    CR_REQUIRE(cr_config_to_yaml(&aschema, c, &text) == CR_OK && text);
+    cr_status st = aload(text); /* into the global ac */
+    CR_CHECK_MSG(st == CR_OK, "%s\n%s", diag.msg, text);
+    CR_CHECK_MSG(same_tables(c, &ac), "differs:\n%s", text);
+    free(text);
+}
+
+static void test_table_to_yaml(void)
+{
+    static acfg c;
+    CR_REQUIRE(cr_config_defaults(&aschema, &c, aorig, &diag) == CR_OK);
+    char *text = NULL;
+    CR_REQUIRE(cr_config_to_yaml(&aschema, &c, &text) == CR_OK);
+    CR_CHECK_MSG(strcmp(text, table_default_yaml) == 0, "%s", text);
+    free(text);
+    table_round_trip(&c);
+
+    CR_REQUIRE(cr_config_load_file(&aschema, &c, aorig, data_path("table.yaml"), &diag) == CR_OK);
+    CR_REQUIRE(cr_config_to_yaml(&aschema, &c, &text) == CR_OK);
+    CR_CHECK_STR_CONTAINS(text, "  waterfall:\n"
+                                "    - {holder: mutual_fund, type: first_loss, cap: 0.1, share: 0, "
+                                "of: bank, note: \"\", rank: 1, id: 7, active: true}\n"
+                                "    - {holder: guarantor, type: pro_rata, cap: 0, share: 0.7, of: "
+                                "bank, note: \"70% of the rest\", rank: 1, id: 7, active: true}\n");
+    CR_CHECK_STR_CONTAINS(text, "  rounds: 2\npairs:\n  - {holder: bank, type: first_loss, cap: "
+                                "0, share: 0, of: bank, note: \"\", rank: 3, id: 16, active: "
+                                "false}\nfixed: []\n");
+    free(text);
+    table_round_trip(&c);
+
+    const char *notes[] = {"yes",       "0.3",        "",       "a: b # c", "say \"hi\"\\",
+                           "tab\there", "line\nnext", "- dash", "{x, y}",   "trail ",
+                           "ünïcode",   "Null",       "[x, y]", "a,b",      "}"};
+    double xs[] = {0.1, 1.0 / 3, -0.0, 1e-300, 5e-324, 0.30000000000000004, 1, 0.7071067811865476};
+    for (int k = 0; k < 15; k++) {
+        CR_REQUIRE(cr_config_defaults(&aschema, &c, aorig, &diag) == CR_OK);
+        c.alliance.waterfall.n = k % 4;
+        c.pairs.n = k % 3;
+        c.fixed.n = 2;
+        for (int i = 0; i < WF_MAX; i++) {
+            layer *l = i < 2 ? &c.fixed.item[i] : &c.alliance.waterfall.item[i];
+            layer *ls[] = {&c.alliance.waterfall.item[i], l, i < 2 ? &c.pairs.item[i] : l};
+            for (int m = 0; m < 3; m++) {
+                layer *x = ls[m];
+                x->holder = (k + i + m) % 4;
+                x->type = (k + m) % 3;
+                x->of = (k + 2 * i) % 4;
+                x->cap = 1e300 / (double)(k + 1);
+                x->share = xs[(k + i + m) % 8];
+                snprintf(x->note, sizeof x->note, "%s", notes[(k + i + m) % 15]);
+                x->rank = INT64_MAX - k;
+                x->id = UINT64_MAX - (uint64_t)(i + m);
+                x->active = (k + i) % 2;
+            }
+        }
+        table_round_trip(&c);
+    }
+    cr_config_origins_clear(&aschema, aorig);
+}
+
 int main(void)
 {
     CR_RUN(test_suggest);
@@ -637,5 +1262,12 @@ int main(void)
     CR_RUN(test_apply_set);
     CR_RUN(test_validate);
     CR_RUN(test_to_yaml);
+    CR_RUN(test_table_defaults);
+    CR_RUN(test_table_bad_schema);
+    CR_RUN(test_table_load);
+    CR_RUN(test_table_errors);
+    CR_RUN(test_table_set);
+    CR_RUN(test_table_validate);
+    CR_RUN(test_table_to_yaml);
     return cr_test_report();
 }

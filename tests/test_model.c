@@ -101,20 +101,16 @@ static void test_accounting_and_extremes(void)
     }
 }
 
-/* A mode that books only the recovery side of a default (forgets the loss): the
- * books' check must catch it in the first period with a default. */
+/* A mode whose loss phase books a default's loss twice: the check that every loss
+ * is booked on exactly one holder must catch it in the first period with a default. */
 static void broken_losses(void *model, const cr_sweep *sw)
 {
     cr_model *m = model;
+    cr_lend_losses(model, sw);
     cr_smes *s = &m->world->sme;
-    for (size_t i = sw->lo; i < sw->hi; i++) {
-        if (!(s->flags[i] & CR_F_DEFAULTED))
-            continue;
-        double *row = cr_blocksum_row(&m->bacc, sw->block) + (size_t)s->bank[i] * CR_B_COUNT;
-        row[CR_B_DEFAULTED] += s->loan[i];
-        row[CR_B_RECOVERED] += 0.5 * s->loan[i];
-        s->loan[i] = 0.0;
-    }
+    for (size_t i = sw->lo; i < sw->hi; i++)
+        if (s->flags[i] & CR_F_DEFAULTED)
+            cr_blocksum_row(&m->acc, sw->block)[CR_A_LOSS] += s->offer[i];
 }
 
 static void test_broken_mode_is_caught(void)
@@ -126,9 +122,9 @@ static void test_broken_mode_is_caught(void)
     CR_REQUIRE(cr_mode_register(&broken) == CR_OK);
     CR_CHECK(cr_mode_register(&broken) == CR_EINVAL); /* names are unique */
     const char *sets[] = {"population.smes=2000", "experiment.periods=8",
-                          "experiment.replications=1"};
+                          "experiment.replications=1", "modes=[broken_for_test]"};
     cr_params p;
-    CR_REQUIRE(load(&p, sets, 3) == CR_OK);
+    CR_REQUIRE(load(&p, sets, 4) == CR_OK);
     cr_status st;
     cr_diag d = {{0}};
     double *v = run_all(&p, "broken_for_test", 1, &st, &d);
