@@ -161,35 +161,48 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
     return st;
 }
 
+/* A cell "0.3232 ± 0.0055" (4 significant decimals, or %.4g for large values),
+ * left-aligned in `width` displayed columns ('±' is two bytes, one column). */
+static void print_cell(FILE *out, double mean, double half, int width)
+{
+    char cell[64];
+    int len = fabs(mean) >= 1000.0 || fabs(half) >= 1000.0
+                  ? snprintf(cell, sizeof cell, "%.4g ± %.3g", mean, half)
+                  : snprintf(cell, sizeof cell, "%.4f ± %.4f", mean, half);
+    fprintf(out, "  %s%*s", cell, len - 1 < width ? width - (len - 1) : 0, "");
+}
+
 void cr_run_summary_print(const cr_run_summary *s, FILE *out)
 {
-    static const cr_metric cols[] = {
+    static const cr_metric rows[] = {
         CR_M_ACCESS_RATE,    CR_M_MEAN_LOAN_RATE,   CR_M_MEAN_FEE_RATE,   CR_M_DEFAULT_RATE,
         CR_M_BANK_LOSS_RATE, CR_M_BORROWER_MEAN_PD, CR_M_GOVERNMENT_COST, CR_M_SME_SURPLUS,
     };
-    const size_t ncols = sizeof cols / sizeof cols[0];
+    const size_t nrows = sizeof rows / sizeof rows[0];
+    int width = 18;
+    for (size_t c = 0; c < s->ncells; c++)
+        if ((int)strlen(s->cell_mode[c]) + 1 > width)
+            width = (int)strlen(s->cell_mode[c]) + 1;
     const cr_var_desc *tab = cr_metric_table();
-    fprintf(out, "%-18s", "mode");
-    for (size_t j = 0; j < ncols; j++)
-        fprintf(out, "  %-22s", tab[cols[j]].name);
+    /* metrics as rows, modes as columns: modes compare side by side */
+    fprintf(out, "%-20s", "metric");
+    for (size_t c = 0; c < s->ncells; c++)
+        fprintf(out, "  %-*s", width, s->cell_mode[c]);
     fputc('\n', out);
-    for (size_t c = 0; c < s->ncells; c++) {
-        fprintf(out, "%-18s", s->cell_mode[c]);
-        for (size_t j = 0; j < ncols; j++) {
-            size_t idx = c * s->nmetrics + (size_t)cols[j];
+    for (size_t j = 0; j < nrows; j++) {
+        fprintf(out, "%-20s", tab[rows[j]].name);
+        for (size_t c = 0; c < s->ncells; c++) {
+            size_t idx = c * s->nmetrics + (size_t)rows[j];
             double half = 0.0;
             if (s->n[c] > 1)
                 half = gsl_cdf_tdist_Pinv(0.975, (double)(s->n[c] - 1)) * s->sd[idx] /
                        sqrt((double)s->n[c]);
-            char cell[64];
-            int len = snprintf(cell, sizeof cell, "%.4f ± %.4f", s->mean[idx], half);
-            /* pad by displayed width: '±' is two bytes in UTF-8 but one column */
-            fprintf(out, "  %s%*s", cell, len - 1 < 22 ? 22 - (len - 1) : 0, "");
+            print_cell(out, s->mean[idx], half, width);
         }
         fputc('\n', out);
     }
     fprintf(out,
             "(mean over %zu replications of the post-burn-in average ± half-width of the "
-            "95 %% confidence interval)\n",
+            "95 %% confidence interval; units: credere check --metrics)\n",
             s->nreplications);
 }

@@ -177,6 +177,7 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
     const double ret = m->project_return, subsidy = m->mp->government.interest_subsidy;
     const double assoc_fee = m->assoc_fee, refee = m->refee, refee_small = m->refee_small;
     const double small_limit = m->mp->reguarantor.small_limit;
+    const double payout = m->p->population.equity.payout;
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     double *g = cr_blocksum_row(&m->gacc, sw->block);
     cr_holder_books *fund = &m->im.h[CR_H_MUTUAL_FUND];
@@ -202,7 +203,8 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
             double rg = (loan <= small_limit ? refee_small : refee) * m->cover_rg * loan;
             g[gc * CR_G_COUNT + CR_G_REFEES] += rg;
         }
-        s->equity[i] += surplus;
+        /* owners take a share of a positive surplus; the rest is retained */
+        s->equity[i] += surplus > 0.0 ? (1.0 - payout) * surplus : surplus;
         if (--s->maturity[i] <= 0) {
             row[CR_B_REPAID] += loan;
             row[CR_B_RWA_OFF] += s->weight[i] * loan;
@@ -335,6 +337,7 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_MUTUAL_FUND_PAYOUTS] = m->holder_paid[CR_H_MUTUAL_FUND];
     v[CR_M_MUTUAL_FUND_BALANCE] = fund_cash;
     v[CR_M_MEMBERS_PAYOUTS] = m->holder_paid[CR_H_MEMBERS];
+    v[CR_M_ASSOCIATION_FEE_INCOME] = a[CR_A_ASSOC_FEES];
     v[CR_M_BANK_LOSSES] = m->holder_paid[CR_H_BANK];
     for (int k = 0; k < CR_METRIC_COUNT; k++)
         m->values[(size_t)k * (size_t)m->periods + (size_t)t] = v[k];

@@ -144,6 +144,11 @@ void cr_mode_print(const cr_mode_type *m, const cr_mode_params *mp, int full, FI
                 mp->guarantor.fee_policy == CR_FEE_RISK_BASED ? "risk-based" : "fixed",
                 mp->guarantor.leverage_cap, mp->guarantor.screening_noise, mp->guarantor.max_pd,
                 mp->guarantor.shares_signal ? ", shared with the bank" : "");
+    if (m->components & CR_C_GUARANTOR)
+        fprintf(out, "               %s\n",
+                mp->guarantor.public_agency
+                    ? "a public agency: its calls net of its fees count in government_cost"
+                    : "a private company: its losses are its own");
     if (m->components & CR_C_MUTUAL_FUND)
         fprintf(out, "mutual fund:   deposit %g of the loan, credit line %g x fund\n",
                 mp->mutual_fund.deposit, mp->mutual_fund.leverage);

@@ -66,6 +66,9 @@ static const cr_field fields[] = {
      "1", "mean liquid equity as a share of loan demand", NULL},
     {"population.equity.cv", CR_FT_DOUBLE, OFF(population.equity.cv), "0.5", GE(0), NULL, "1",
      "coefficient of variation of liquid equity (lognormal)", NULL},
+    {"population.equity.payout", CR_FT_DOUBLE, OFF(population.equity.payout), "0.9", IN(0, 1),
+     NULL, "1", "share of a period's positive surplus an SME pays out to its owners (the rest "
+     "is retained as liquid equity)", NULL},
     {"population.demand_probability", CR_FT_DOUBLE, OFF(population.demand_probability), "0.8",
      IN(0, 1), NULL, "1", "probability that an SME without a loan applies in a period", NULL},
     {"population.partner_share", CR_FT_DOUBLE, OFF(population.partner_share), "0.3", IN(0, 1),

@@ -50,6 +50,7 @@ typedef struct {
         struct {
             double ratio;
             double cv;
+            double payout;
         } equity;
         double demand_probability;
         double partner_share;

@@ -177,7 +177,7 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
             s->flags[i] |= CR_F_APPROVED;
     }
 
-    /* joint terms of a group: every approved member pays the group's mean rate;
+    /* joint terms of a group: every approved member pays the group's rate;
      * an alliance's credit line is leverage x its mutual fund (new deposits included) */
     if (m->group > 1) {
         for (size_t g = sw->lo / m->group; g * m->group < sw->hi; g++) {
@@ -186,14 +186,16 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
             int napp = 0;
             for (size_t j = lo; j < hi; j++)
                 if (s->flags[j] & CR_F_APPROVED) {
-                    sum_rate += s->offer[j];
+                    sum_rate += s->offer[j] * s->demand[j];
                     demand += s->demand[j];
                     napp++;
                 }
-            if (m->joint_terms && napp > 0)
+            /* joint terms: the group's rate is the amount-weighted mean of the members'
+             * break-even offers, so the bank breaks even on the group's book */
+            if (m->joint_terms && napp > 0 && demand > 0.0)
                 for (size_t j = lo; j < hi; j++)
                     if (s->flags[j] & CR_F_APPROVED)
-                        s->offer[j] = sum_rate / napp;
+                        s->offer[j] = sum_rate / demand;
             if (has_fund) {
                 double line = mp->mutual_fund.leverage *
                               (fund->net_assets[g] + mp->mutual_fund.deposit * demand);

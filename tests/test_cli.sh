@@ -97,14 +97,14 @@ done
 SMALL=(--set population.smes=500 --set experiment.periods=4 --set experiment.burn_in=1 --set experiment.replications=2)
 "$CREDERE" run "$Q" -o r.h5 --quiet "${SMALL[@]}" > run.txt 2> run.err || fail "run exited $?"
 grep -q "results: r.h5" run.txt || fail "run does not print the output path"
-grep -q "^direct " run.txt || fail "run does not print the summary table"
+grep -q "^access_rate " run.txt || fail "run does not print the summary table"
 cp r.h5 r.copy
 expect 2 "r.h5: output exists" -- run "$Q" -o r.h5 --quiet "${SMALL[@]}"
 cmp -s r.h5 r.copy || fail "refused run changed r.h5"
 "$CREDERE" run "$Q" -o r.h5 --quiet --force "${SMALL[@]}" > /dev/null 2>&1 || fail "--force run"
 "$CREDERE" info r.h5 > info.txt || fail "info exited $?"
 grep -q "status: *complete" info.txt || fail "info: status"
-grep -q "units done: *2 of 2" info.txt || fail "info: completion"
+grep -q "units done: *8 of 8" info.txt || fail "info: completion"
 grep -q "seed: *20261127" info.txt || fail "info: seed"
 expect 2 "not a credere results file" -- info "$Q"
 expect 2 "cannot open" -- info missing.h5
