@@ -53,8 +53,8 @@
       "guarantee companies' net assets at period end (0 in modes without them)")                   \
     X(CR_M_GUARANTOR_LEVERAGE, "guarantor_leverage", "1",                                          \
       "guarantees outstanding / guarantee companies' net assets (0 in modes without them)")        \
-    X(CR_M_GUARANTORS_FAILED, "guarantors_failed", "guarantors",                                 \
-      "guarantee companies that failed: a call they could not pay, or negative net assets "       \
+    X(CR_M_GUARANTORS_FAILED, "guarantors_failed", "guarantors",                                   \
+      "guarantee companies that failed: a call they could not pay, or negative net assets "        \
       "(0 in modes without them)")                                                                 \
     X(CR_M_GOVERNMENT_COST, "government_cost", "million yuan per period",                          \
       "risk compensation + interest subsidies + re-guarantor's and public guarantors' losses net " \
@@ -65,9 +65,9 @@
       "share of borrowers choosing the risky project (0 unless project choice is on)")             \
     X(CR_M_BORROWER_MEAN_PD, "borrower_mean_pd", "1/year",                                         \
       "mean true annual PD of the SMEs with loans at risk (selection quality; 0 when none)")       \
-    X(CR_M_SME_SURPLUS, "sme_surplus", "million yuan per period",                                \
-      "borrowers' project returns minus interest, fees and deposits lost, minus collateral "      \
-      "seized in default and members' joint-liability payments")                                  \
+    X(CR_M_SME_SURPLUS, "sme_surplus", "million yuan per period",                                  \
+      "borrowers' project returns minus interest, fees and deposits lost, minus collateral "       \
+      "seized in default and members' joint-liability payments")                                   \
     X(CR_M_BANK_PROFIT, "bank_profit", "million yuan per period",                                  \
       "banks' interest income minus funding cost minus credit losses")                             \
     X(CR_M_BANK_LOSSES, "bank_losses", "million yuan per period",                                  \
@@ -87,7 +87,7 @@
     X(CR_M_MUTUAL_FUND_BALANCE, "mutual_fund_balance", "million yuan",                             \
       "cash of the alliances' mutual funds at period end (0 in modes without them)")               \
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \
-      "certification fees paid to the industry association (0 in modes without one)")             \
+      "certification fees paid to the industry association (0 in modes without one)")              \
     X(CR_M_MEMBERS_PAYOUTS, "members_payouts", "million yuan per period",                          \
       "losses paid by fellow members under joint liability (0 in modes without groups)")
 

@@ -28,7 +28,7 @@ static int cr_test_checks = 0;
         cr_test_checks++;                                                                          \
         if (!(cond)) {                                                                             \
             cr_test_failures++;                                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
