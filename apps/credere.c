@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "core/netio.h"
 #include "core/results.h"
 #include "core/status.h"
 #include "core/world.h"
@@ -328,6 +329,74 @@ static int cmd_info(int argc, char **argv)
     return st == CR_OK ? 0 : fail(st, &d);
 }
 
+static int cmd_network(int argc, char **argv)
+{
+    cr_netio_job job = {.stream = stdout};
+    int measure = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s))
+            return print_help("network");
+        const char **target = NULL;
+        if (strcmp(s, "--edges") == 0)
+            target = &job.edges_path;
+        else if (strcmp(s, "--nodes") == 0)
+            target = &job.nodes_path;
+        else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0)
+            target = &job.out_path;
+        if (target) {
+            if (++i >= argc)
+                return usage_error("network", "%s needs a file name", s);
+            *target = argv[i];
+        } else if (strcmp(s, "--clearing") == 0 || strcmp(s, "--debtrank") == 0) {
+            int m = s[2] == 'c' ? CR_NETIO_CLEARING : CR_NETIO_DEBTRANK;
+            if (measure >= 0 && measure != m)
+                return usage_error("network", "%s",
+                                   "--clearing and --debtrank exclude each other: choose one");
+            measure = m;
+        } else if (strcmp(s, "--force") == 0) {
+            job.force = true;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage_error("network", "unknown option '%s'", s);
+        } else {
+            return usage_error("network",
+                               "unexpected argument '%s' (the files go with --edges "
+                               "and --nodes)",
+                               s);
+        }
+    }
+    if (!job.edges_path)
+        return usage_error("network", "%s", "missing --edges EDGES.csv");
+    if (!job.nodes_path)
+        return usage_error("network", "%s", "missing --nodes NODES.csv");
+    if (measure < 0)
+        return usage_error("network", "%s", "choose a measure: --clearing or --debtrank");
+    job.measure = (cr_netio_measure)measure;
+    if (job.out_path && strcmp(job.out_path, "-") == 0)
+        job.out_path = NULL; /* standard output */
+    char *cmdline = join_command_line(argc + 1, argv - 1);
+    job.command_line = cmdline ? cmdline : "credere network";
+    cr_netio_summary sum;
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_netio_run(&job, &sum, &d);
+    free(cmdline);
+    if (st != CR_OK)
+        return fail(st, &d);
+    if (!job.out_path)
+        return 0; /* the table went to standard output: nothing else there */
+    if (job.measure == CR_NETIO_CLEARING)
+        printf("clearing: %zu nodes, %zu edges; %zu defaults after %d rounds\n", sum.nodes,
+               sum.edges, sum.clearing.defaults, sum.clearing.rounds);
+    else
+        printf("debtrank: %zu nodes, %zu edges; DebtRank %.6g after %d steps, %zu nodes "
+               "distressed\n",
+               sum.nodes, sum.edges, sum.debtrank.total, sum.debtrank.steps,
+               sum.debtrank.distressed);
+    printf("results: %s\n", job.out_path);
+    return 0;
+}
+
 static int cmd_bench(int argc, char **argv)
 {
     long smes = 0, periods = 20, threads = 0, reps = 1;
@@ -462,6 +531,28 @@ static const command commands[] = {
      "versions, host, seed, threads, command line), its design and its completion.\n"
      "Exit status 2 when the file is not a credere results file.\n",
      cmd_info},
+    {"network", "clearing vector or DebtRank of a liability network",
+     "usage: credere network --edges EDGES.csv --nodes NODES.csv (--clearing | --debtrank)\n"
+     "                       [-o OUT] [--force]\n"
+     "\n"
+     "Computes a measure of a liability network given as two CSV files\n"
+     "(docs/network.md):\n"
+     "  EDGES.csv   header debtor,creditor,amount: the debtor owes the creditor the\n"
+     "              amount; repeated pairs are summed, self-loops are rejected\n"
+     "  NODES.csv   header id,external_assets,external_liabilities, plus equity and\n"
+     "              shock (in [0, 1]) for --debtrank; ids are any text\n"
+     "\n"
+     "  --clearing            Eisenberg-Noe clearing vector (fictitious-default\n"
+     "                        algorithm); CSV columns id,payment,defaulted\n"
+     "  --debtrank            DebtRank (Battiston et al. 2012) of the shocks; CSV\n"
+     "                        columns id,distress, then the line '# debtrank = R'\n"
+     "  -o, --output FILE     write to FILE instead of standard output; HDF5 when it\n"
+     "                        ends in .h5 (group /network/clearing or /network/debtrank)\n"
+     "  --force               replace an existing output file\n"
+     "\n"
+     "Exit status: 0 done, 1 runtime failure, 2 bad usage or input file (the message\n"
+     "names the file and line; nothing is written).\n",
+     cmd_network},
     {"bench", "measure simulation speed (no output file)",
      "usage: credere bench [--modes M1,M2,...] [--smes N] [--periods T] [--threads N]\n"
      "                     [--replications R]\n"
