@@ -46,6 +46,24 @@ void cr_lend_losses(void *model, const cr_sweep *sw)
     m->def_n[sw->block] = n;
 }
 
+/* Whether member j of a group can pay for a defaulting peer this period, and its
+ * liquid equity that counts: members that did not fail, with positive equity. */
+static int can_pay(const cr_smes *s, size_t j)
+{
+    return !(s->flags[j] & CR_F_FAILED) && s->status[j] == CR_SME_ACTIVE && s->equity[j] > 0.0;
+}
+
+/* The liquid equity of group g's members that can pay. */
+static double group_pool(const cr_model *m, size_t g)
+{
+    const cr_smes *s = &m->world->sme;
+    double pool = 0.0;
+    for (size_t j = g * m->group; j < (g + 1) * m->group && j < s->n; j++)
+        if (can_pay(s, j))
+            pool += s->equity[j];
+    return pool;
+}
+
 /* Shares the period's losses through the waterfall, in block order, and books what
  * each holder pays; returns the bank's share per bank in bank_loss. */
 static cr_status allocate_losses(cr_model *m, double *bank_loss)
@@ -102,12 +120,7 @@ static cr_status allocate_losses(cr_model *m, double *bank_loss)
         cr_holder_books *mb = &im->h[CR_H_MEMBERS];
         for (size_t k = 0; k < n; k++) {
             size_t g = m->claims[k].entity[CR_H_MEMBERS];
-            double avail = 0.0;
-            for (size_t j = g * m->group; j < (g + 1) * m->group && j < s->n; j++)
-                if (!(s->flags[j] & CR_F_FAILED) && s->status[j] == CR_SME_ACTIVE &&
-                    s->equity[j] > 0.0)
-                    avail += s->equity[j];
-            mb->available[g] = avail;
+            mb->available[g] = group_pool(m, g);
             mb->failed[g] = 0;
         }
     }
@@ -153,15 +166,10 @@ static cr_status allocate_losses(cr_model *m, double *bank_loss)
             im->h[CR_H_MUTUAL_FUND].net_assets[g] -= pd[CR_H_MUTUAL_FUND];
             if (pd[CR_H_MEMBERS] > 0.0) {
                 /* fellow members pay in proportion to their liquid equity */
-                double pool = 0.0;
-                for (size_t j = g * m->group; j < (g + 1) * m->group && j < s->n; j++)
-                    if (!(s->flags[j] & CR_F_FAILED) && s->status[j] == CR_SME_ACTIVE &&
-                        s->equity[j] > 0.0)
-                        pool += s->equity[j];
+                double pool = group_pool(m, g);
                 double frac = pool > 0.0 ? pd[CR_H_MEMBERS] / pool : 0.0;
                 for (size_t j = g * m->group; j < (g + 1) * m->group && j < s->n; j++)
-                    if (!(s->flags[j] & CR_F_FAILED) && s->status[j] == CR_SME_ACTIVE &&
-                        s->equity[j] > 0.0)
+                    if (can_pay(s, j))
                         s->equity[j] -= frac * s->equity[j];
             }
         }

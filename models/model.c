@@ -268,19 +268,6 @@ static void init_agents(void *model, const cr_sweep *sw)
     }
 }
 
-/* The waterfall of the mode's parameters (layers as read from the file). */
-static void to_waterfall(const cr_layer_table *t, cr_waterfall *w)
-{
-    w->n = t->n;
-    for (int k = 0; k < t->n; k++) {
-        w->layer[k].holder = (cr_holder)t->item[k].holder;
-        w->layer[k].kind = (cr_layer_kind)t->item[k].type;
-        w->layer[k].share = t->item[k].share;
-        w->layer[k].cap = t->item[k].cap;
-        w->layer[k].of = (cr_holder)t->item[k].of;
-    }
-}
-
 static double per_period_rate(double annual, double ppy)
 {
     return expm1(log1p(annual) / ppy);
@@ -300,7 +287,7 @@ static void set_mode(cr_model *m, const cr_mode_type *mode)
     m->components = c;
     m->group = (c & CR_C_GROUPS) ? (size_t)mp->members.size : 1;
     m->joint_terms = (c & CR_C_JOINT_TERMS) != 0;
-    to_waterfall(&mp->waterfall, &m->wf);
+    cr_mode_params_waterfall(mp, &m->wf);
     m->wf_small = m->wf;
     if (mp->guarantor.coverage_small > 0.0)
         for (int k = 0; k < m->wf_small.n; k++)

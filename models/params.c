@@ -149,7 +149,6 @@ static cr_status validate_mode(const cr_schema *schema, const cr_params *p, cons
     char path[128];
     snprintf(path, sizeof path, "%s.waterfall", mt->name);
     cr_waterfall w;
-    w.n = mp->waterfall.n;
     for (int k = 0; k < mp->waterfall.n; k++) {
         const cr_layer_cfg *l = &mp->waterfall.item[k];
         if (l->holder == CR_H_CORE_FIRM)
@@ -172,12 +171,8 @@ static cr_status validate_mode(const cr_schema *schema, const cr_params *p, cons
                                         cr_holder_name((cr_holder)l->holder), mt->name,
                                         have[0] ? have : "none");
         }
-        w.layer[k].holder = (cr_holder)l->holder;
-        w.layer[k].kind = (cr_layer_kind)l->type;
-        w.layer[k].share = l->share;
-        w.layer[k].cap = l->cap;
-        w.layer[k].of = (cr_holder)l->of;
     }
+    cr_mode_params_waterfall(mp, &w);
     cr_diag wd;
     if (cr_waterfall_check(&w, &wd) != CR_OK)
         return cr_config_error(schema, origins, file, path, d, "%s", wd.msg);
