@@ -28,6 +28,7 @@ enum {
     CR_F_DEFAULTED = 1u << 4, /* defaulted on its loan this period */
     CR_F_FAILED = 1u << 5,    /* its business failed this period (borrower or not) */
     CR_F_MATURED = 1u << 6,   /* repaid its loan's principal this period */
+    CR_F_CONTAGION = 1u << 7, /* failed because it could not pay guarantee calls */
 };
 
 typedef struct {

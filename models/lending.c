@@ -305,9 +305,18 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_LOANS_OUTSTANDING] = a[CR_A_AT_RISK_AMT];
     v[CR_M_MEAN_LOAN_RATE] = a[CR_A_GRANTED] > 0 ? a[CR_A_GRANTED_RATE] / a[CR_A_GRANTED] : 0.0;
     v[CR_M_MEAN_FEE_RATE] = a[CR_A_GUARANTEED] > 0 ? a[CR_A_FEE_RATE] / a[CR_A_GUARANTEED] : 0.0;
-    v[CR_M_DEFAULT_RATE] = a[CR_A_AT_RISK] > 0 ? a[CR_A_DEFAULTS] / a[CR_A_AT_RISK] : 0.0;
+    const double contagion = m->net ? m->net_contagion_loans : 0.0;
+    v[CR_M_DEFAULT_RATE] =
+        a[CR_A_AT_RISK] > 0 ? (a[CR_A_DEFAULTS] + contagion) / a[CR_A_AT_RISK] : 0.0;
     v[CR_M_FUNDAMENTAL_DEFAULTS] = a[CR_A_DEFAULTS];
-    v[CR_M_AMPLIFICATION] = 1.0;
+    v[CR_M_CONTAGION_DEFAULTS] = contagion;
+    v[CR_M_AMPLIFICATION] =
+        a[CR_A_DEFAULTS] > 0 ? (a[CR_A_DEFAULTS] + contagion) / a[CR_A_DEFAULTS] : 1.0;
+    if (m->net) {
+        v[CR_M_CASCADE_MAX] = (double)m->net_stats.largest;
+        v[CR_M_CASCADE_DEPTH] = m->net_stats.rounds;
+        v[CR_M_NETWORK_PAYOUTS] = m->net_stats.paid;
+    }
     v[CR_M_BANK_LOSS_RATE] =
         a[CR_A_AT_RISK_AMT] > 0 ? m->holder_paid[CR_H_BANK] / a[CR_A_AT_RISK_AMT] : 0.0;
     v[CR_M_BANK_CAPITAL_RATIO] = with_loans ? cap_ratio / with_loans : 0.0;
@@ -327,7 +336,8 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_PARTICIPATION] = a[CR_A_ACTIVE] > 0 ? a[CR_A_MEMBERS] / a[CR_A_ACTIVE] : 0.0;
     v[CR_M_BORROWER_MEAN_PD] = a[CR_A_AT_RISK] > 0 ? a[CR_A_AT_RISK_PD] / a[CR_A_AT_RISK] : 0.0;
     /* fellow members' payments under joint liability are SMEs' costs too */
-    v[CR_M_SME_SURPLUS] = a[CR_A_SURPLUS] - m->holder_paid[CR_H_MEMBERS];
+    v[CR_M_SME_SURPLUS] =
+        a[CR_A_SURPLUS] - m->holder_paid[CR_H_MEMBERS] - (m->net ? m->net_stats.paid : 0.0);
     v[CR_M_BANK_PROFIT] = m->bank_profit;
     v[CR_M_REGUARANTOR_FEE_INCOME] = m->gc_refees;
     v[CR_M_REGUARANTOR_PAYOUTS] = m->holder_paid[CR_H_REGUARANTOR];

@@ -37,6 +37,11 @@ void cr_lend_originate(void *model, const cr_sweep *s);
  * X < Phi^-1(pi); a borrower that fails defaults. */
 void cr_lend_outcomes(void *model, const cr_sweep *s);
 
+/* outcomes (global, only with a guarantee network): fundamental failures call their
+ * SME guarantors in synchronous rounds (core/contagion.h); a guarantor that cannot
+ * pay fails, and its own loan defaults (contagion). */
+cr_status cr_lend_cascade(void *model, int period);
+
 /* repayment (agents): performing loans pay interest; at maturity the principal. */
 void cr_lend_repay(void *model, const cr_sweep *s);
 

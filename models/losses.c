@@ -22,8 +22,16 @@ void cr_lend_losses(void *model, const cr_sweep *sw)
             continue;
         double ead = s->loan[i];
         double loss = ead * cr_lend_lgd(m, i);
+        if (m->net) {
+            /* what the SME guarantors paid reduces the loss before the waterfall */
+            loss -= m->net_paid[i];
+            if (loss < 0.0)
+                loss = 0.0;
+        }
         double recovered = ead - loss;
         double seized = recovered - recovery * ead; /* collateral taken */
+        if (m->net)
+            seized -= m->net_paid[i];
         double *row = cr_lend_bank_row(m, sw->block, s->bank[i]);
         row[CR_B_DEFAULTED] += ead;
         row[CR_B_RECOVERED] += recovered;
@@ -276,5 +284,37 @@ cr_status cr_lend_books(void *model, int t)
         }
         m->im.h[CR_H_REGUARANTOR].net_assets[0] += m->gc_refees;
     }
+    return CR_OK;
+}
+
+cr_status cr_lend_cascade(void *model, int t)
+{
+    (void)t;
+    cr_model *m = model;
+    cr_smes *s = &m->world->sme;
+    const size_t n = s->n;
+    /* guarantors are called for their share of the loss after recovery and
+     * collateral, never more than the bank loses */
+    for (size_t v = 0; v < n; v++)
+        m->net_loss[v] = s->loan[v] > 0.0 ? s->loan[v] * cr_lend_lgd(m, v) : 0.0;
+    for (size_t v = 0; v < n; v++)
+        m->net_state[v] = s->status[v] != CR_SME_ACTIVE ? CR_NODE_DOWN
+                          : (s->flags[v] & CR_F_FAILED) ? CR_NODE_FUNDAMENTAL
+                                                        : CR_NODE_ALIVE;
+    cr_status st = cr_contagion_run(m->net, m->net_loss, s->equity, m->net_state, m->net_paid,
+                                    m->net_cascade, &m->net_stats, &m->net_work);
+    if (st != CR_OK)
+        return cr_diag_set(&m->diag, st, "guarantee cascade: %s", cr_status_message(st));
+    double loans = 0.0;
+    for (size_t v = 0; v < n; v++) {
+        if (m->net_state[v] != CR_NODE_CONTAGION)
+            continue;
+        s->flags[v] |= CR_F_FAILED | CR_F_CONTAGION;
+        if (s->loan[v] > 0.0) {
+            s->flags[v] |= CR_F_DEFAULTED;
+            loans += 1.0;
+        }
+    }
+    m->net_contagion_loans = loans;
     return CR_OK;
 }

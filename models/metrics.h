@@ -31,10 +31,11 @@
     X(CR_M_STRATEGIC_DEFAULTS, "strategic_defaults", "loans per period",                           \
       "strategic defaults (0 unless strategic behaviour is switched on)")                          \
     X(CR_M_CONTAGION_DEFAULTS, "contagion_defaults", "loans per period",                           \
-      "defaults caused by guarantee calls or lost receivables (0 unless a contagion channel is "   \
-      "switched on)")                                                                              \
+      "loans defaulting because their SME could not pay guarantee calls (0 without a guarantee "   \
+      "network)")                                                                                  \
     X(CR_M_CASCADE_MAX, "cascade_max", "SMEs",                                                     \
-      "largest contagion cascade in the period (0 unless a contagion channel is on)")              \
+      "failures in the period's largest cascade, its root included (1 without contagion, 0 "       \
+      "without failures; 0 without a guarantee network)")                                          \
     X(CR_M_AMPLIFICATION, "amplification", "1",                                                    \
       "all defaults / fundamental defaults (1 when there are no fundamental defaults)")            \
     X(CR_M_BANK_LOSS_RATE, "bank_loss_rate", "1 per period",                                       \
@@ -86,6 +87,10 @@
       "first losses absorbed by the alliances' mutual funds (0 in modes without them)")            \
     X(CR_M_MUTUAL_FUND_BALANCE, "mutual_fund_balance", "million yuan",                             \
       "cash of the alliances' mutual funds at period end (0 in modes without them)")               \
+    X(CR_M_CASCADE_DEPTH, "cascade_depth", "rounds",                                               \
+      "rounds of guarantee calls in which someone failed (0 without a guarantee network)")         \
+    X(CR_M_NETWORK_PAYOUTS, "network_payouts", "million yuan per period",                          \
+      "guarantee calls paid by SMEs to their borrowers' banks (0 without a guarantee network)")    \
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \
       "certification fees paid to the industry association (0 in modes without one)")              \
     X(CR_M_MEMBERS_PAYOUTS, "members_payouts", "million yuan per period",                          \

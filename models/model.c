@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/lending.h"
+#include "models/netgen.h"
 
 void cr_model_stream(const cr_model *m, gsl_rng *r, int period, unsigned purpose, uint64_t entity)
 {
@@ -183,6 +184,15 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
             !m->claim_sme || !m->paid || !m->bank_loss || !m->gc_sum)
             st = CR_ENOMEM;
     }
+    if (st == CR_OK && p->network.generator > 0) {
+        m->net_state = calloc(nsme + 1, sizeof *m->net_state);
+        m->net_paid = calloc(nsme + 1, sizeof *m->net_paid);
+        m->net_loss = calloc(nsme + 1, sizeof *m->net_loss);
+        m->net_cascade = calloc(nsme + 1, sizeof *m->net_cascade);
+        cr_contagion_work_init(&m->net_work);
+        if (!m->net_state || !m->net_paid || !m->net_loss || !m->net_cascade)
+            st = CR_ENOMEM;
+    }
     if (st == CR_OK && need_tranche) {
         double wz = p->economy.systemic_loading;
         st = cr_tranche_init(&m->tranche, wz * wz);
@@ -243,6 +253,12 @@ void cr_model_free(cr_model **mp)
     free(m->bank_loss);
     free(m->gc_sum);
     cr_waterfall_work_destroy(&m->work);
+    cr_graph_free(&m->net);
+    free(m->net_state);
+    free(m->net_paid);
+    free(m->net_loss);
+    free(m->net_cascade);
+    cr_contagion_work_destroy(&m->net_work);
     if (m->tranche_ok)
         cr_tranche_destroy(&m->tranche);
     if (m->grng)
@@ -266,6 +282,45 @@ static void init_agents(void *model, const cr_sweep *sw)
         if (m->im.h[CR_H_GUARANTOR].n)
             g[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_DEMAND] += s->demand[i];
     }
+}
+
+/* Builds the replication's guarantee network: the generator's guarantor -> borrower
+ * edges, reversed to borrower -> guarantors, each covering an equal part of
+ * network.coverage of the borrower's loss. */
+static cr_status build_network(cr_model *m, uint64_t rep, cr_diag *d)
+{
+    const cr_params *p = m->p;
+    const cr_netgen_type *t = cr_netgen_at((size_t)p->network.generator - 1);
+    cr_netgen_params np;
+    cr_netgen_params_init(&np);
+    np.group_size = (size_t)p->network.group_size;
+    np.pair_share = p->network.pair_share;
+    np.chain_length = (size_t)p->network.chain_length;
+    np.star_size = (size_t)p->network.star_size;
+    np.star_mutual = p->network.star_mutual != 0;
+    np.mean_degree = p->network.mean_degree;
+    np.reciprocity = p->network.reciprocity;
+    size_t n = m->world->sme.n, ne = 0;
+    cr_edge *e = NULL;
+    cr_status st = cr_netgen_edges(t, &np, n, &m->root, rep, &e, &ne, d);
+    if (st != CR_OK)
+        return st;
+    uint32_t *guarantors = calloc(n + 1, sizeof *guarantors);
+    if (!guarantors) {
+        free(e);
+        return cr_diag_set(d, CR_ENOMEM, "out of memory building the guarantee network");
+    }
+    for (size_t k = 0; k < ne; k++)
+        guarantors[e[k].to]++;
+    for (size_t k = 0; k < ne; k++) {
+        uint32_t g = e[k].from, b = e[k].to;
+        e[k] = (cr_edge){b, g, p->network.coverage / guarantors[b]};
+    }
+    free(guarantors);
+    cr_graph_free(&m->net);
+    st = cr_graph_create_from_edges(n, e, ne, &m->net, d);
+    free(e);
+    return st;
 }
 
 static double per_period_rate(double annual, double ppy)
@@ -401,6 +456,14 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
         b->rwa[k] = 0.0;
         b->accept[k] = 1.0;
     }
+    /* the guarantee network of this replication (the same in every mode) */
+    m->phases = mode->phases;
+    if (p->network.generator > 0) {
+        cr_status st = build_network(m, rep, d);
+        if (st != CR_OK)
+            return st;
+        m->phases.phase[CR_PHASE_OUTCOMES].global = cr_lend_cascade;
+    }
     cr_holder_books *gc = &m->im.h[CR_H_GUARANTOR];
     if (gc->n) {
         cr_blocksum_reduce(&m->gacc, m->gc_sum);
@@ -413,7 +476,7 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
     m->gov_budget = (c & CR_C_GOVERNMENT) ? mp->government.budget_ratio * total : 0.0;
     m->im.h[CR_H_GOVERNMENT].net_assets[0] = m->gov_budget;
     for (int t = 0; t < m->periods; t++) {
-        cr_status st = cr_engine_period(e, &mode->phases, m, nsme, t);
+        cr_status st = cr_engine_period(e, &m->phases, m, nsme, t);
         if (st != CR_OK) {
             if (m->diag.msg[0])
                 cr_diag_set(d, st, "mode %s, replication %llu: %s", mode->name,

@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "core/blocks.h"
+#include "core/contagion.h"
+#include "core/graph.h"
 #include "core/loop.h"
 #include "core/rng.h"
 #include "core/world.h"
@@ -131,6 +133,18 @@ typedef struct cr_model {
     double partner_share;
     int joint_terms;
     int tranche_ok;
+    /* the guarantee network among SMEs (network.generator; NULL: none): row b lists
+     * b's guarantors, weights the share of b's loan each covers; the phase table
+     * of the unit (the mode's, plus the cascade when there is a network) */
+    cr_graph *net;
+    uint8_t *net_state;
+    double *net_paid;
+    double *net_loss; /* what a default would cost: loan x LGD (the calls' base) */
+    uint32_t *net_cascade;
+    cr_contagion_work net_work;
+    cr_contagion_stats net_stats;
+    double net_contagion_loans;
+    cr_phase_table phases;
     /* stream prefixes of the current period, by purpose (models/purpose.h); entrants
      * are keyed with the period they start in (0: the initial population) */
     cr_rng_prefix pre[CR_PURPOSE_MAX];

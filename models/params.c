@@ -21,6 +21,9 @@
 
 static const char *const pd_distributions[] = {"beta", "fixed", NULL};
 static const char *const capital_rules[] = {"standardised", "irb", NULL};
+/* "none" and the built-in generators of models/netgen.h, in that order */
+static const char *const network_generators[] = {"none",  "groups",     "pairs", "chains",
+                                                 "stars", "scale_free", NULL};
 
 /* clang-format off */
 static const cr_field fields[] = {
@@ -126,6 +129,25 @@ static const cr_field fields[] = {
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
      "financing modes to run (credere modes lists them); each is one cell", NULL},
     /* output */
+    {"network.generator", CR_FT_ENUM, OFF(network.generator), "none", NO_RANGE, network_generators,
+     "", "guarantee network among SMEs (guarantor -> borrower), rebuilt each replication: none, "
+     "groups, pairs, chains, stars, scale_free (docs/odd.md, contagion)", NULL},
+    {"network.coverage", CR_FT_DOUBLE, OFF(network.coverage), "1", IN(0, 1), NULL, "1",
+     "share of a borrower's loan its SME guarantors guarantee together (split equally)", NULL},
+    {"network.group_size", CR_FT_INT, OFF(network.group_size), "5", IN(2, 1e9), NULL, "SMEs",
+     "groups: SMEs per guarantee circle (complete within the group)", NULL},
+    {"network.pair_share", CR_FT_DOUBLE, OFF(network.pair_share), "1", IN(0, 1), NULL, "1",
+     "pairs: share of candidate mutual pairs formed", NULL},
+    {"network.chain_length", CR_FT_INT, OFF(network.chain_length), "3", IN(2, 1e9), NULL, "SMEs",
+     "chains: SMEs per guarantee chain", NULL},
+    {"network.star_size", CR_FT_INT, OFF(network.star_size), "4", IN(1, 1e9), NULL, "SMEs",
+     "stars: SMEs a hub guarantees", NULL},
+    {"network.star_mutual", CR_FT_BOOL, OFF(network.star_mutual), "false", NO_RANGE, NULL, "",
+     "stars: the spokes also guarantee their hub", NULL},
+    {"network.mean_degree", CR_FT_DOUBLE, OFF(network.mean_degree), "2", IN_LO_OPEN(0, 1000), NULL,
+     "1", "scale_free: mean number of SMEs a guarantor guarantees", NULL},
+    {"network.reciprocity", CR_FT_DOUBLE, OFF(network.reciprocity), "0.3", IN(0, 1), NULL, "1",
+     "scale_free: share of guarantees that are mutual", NULL},
     {"output.compression", CR_FT_INT, OFF(output.compression), "4", IN(0, 9), NULL, "",
      "deflate level of the results file (0: none)", NULL},
 };

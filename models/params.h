@@ -88,6 +88,13 @@ typedef struct {
     struct {
         int64_t compression;
     } output;
+    struct {
+        int generator; /* index into cr_params_network_generators(); 0: none */
+        double coverage;
+        int64_t group_size, chain_length, star_size;
+        double pair_share, mean_degree, reciprocity;
+        int star_mutual;
+    } network;
 } cr_params;
 
 /* The key table of cr_params (with its cross-field checks): the experiment's keys

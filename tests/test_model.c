@@ -200,6 +200,37 @@ static void test_threads_bit_identical(void)
     free(v3);
 }
 
+/* With a guarantee network the cascades (sequential rounds in a fixed order) give
+ * identical metrics at 1, 2 and 3 threads, and contagion actually happens. */
+static void test_cascades_threads(void)
+{
+    const char *sets[] = {"population.smes=6007",           "experiment.periods=10",
+                          "experiment.replications=2",      "network.generator=scale_free",
+                          "network.mean_degree=3",          "population.pd.mean=0.1",
+                          "modes=[direct, joint_liability]"};
+    cr_params p;
+    CR_REQUIRE(load(&p, sets, 7) == CR_OK);
+    size_t n = (size_t)CR_METRIC_COUNT * 10 * 2;
+    const char *modes[] = {"direct", "joint_liability"};
+    for (int k = 0; k < 2; k++) {
+        cr_status st;
+        cr_diag d = {{0}};
+        double *v1 = run_all(&p, modes[k], 1, &st, &d);
+        double *v2 = run_all(&p, modes[k], 2, &st, &d);
+        double *v3 = run_all(&p, modes[k], 3, &st, &d);
+        CR_REQUIRE(v1 && v2 && v3);
+        CR_CHECK(memcmp(v1, v2, n * sizeof *v1) == 0);
+        CR_CHECK(memcmp(v1, v3, n * sizeof *v1) == 0);
+        double contagion = 0.0;
+        for (size_t t = 0; t < 10; t++)
+            contagion += v1[(size_t)CR_M_CONTAGION_DEFAULTS * 10 + t];
+        CR_CHECK_MSG(contagion > 0.0, "%s: no contagion default in 10 periods", modes[k]);
+        free(v1);
+        free(v2);
+        free(v3);
+    }
+}
+
 /* Reusing one model for a second run of the same unit gives the same numbers
  * (the world is fully reset between units). */
 static void test_unit_reset(void)
@@ -231,5 +262,6 @@ int main(void)
     CR_RUN(test_price_by_hand);
     CR_RUN(test_threads_bit_identical);
     CR_RUN(test_unit_reset);
+    CR_RUN(test_cascades_threads);
     return cr_test_report();
 }
