@@ -401,12 +401,19 @@ static int cmd_bench(int argc, char **argv)
 {
     long smes = 0, periods = 20, threads = 0, reps = 1;
     char modes_arg[1024] = "direct";
+    exp_args extra = {0};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         long *target = NULL;
         long max = 0;
         if (is_help(s))
             return print_help("bench");
+        if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
+            int rc = take_set("bench", argc, argv, &i, &extra);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (strcmp(s, "--modes") == 0) {
             if (++i >= argc)
                 return usage_error("bench", "%s needs a comma-separated list of modes", s);
@@ -457,9 +464,11 @@ static int cmd_bench(int argc, char **argv)
                 snprintf(set_periods, sizeof set_periods, "experiment.periods=%ld", periods);
                 snprintf(set_reps, sizeof set_reps, "experiment.replications=%ld", reps);
                 snprintf(set_modes, sizeof set_modes, "modes=[%s]", modes[mi]);
-                const char *sets[] = {set_smes, set_periods, set_reps, "experiment.burn_in=0",
-                                      set_modes};
-                cr_status st = cr_experiment_load(NULL, sets, 5, &p, NULL, &d);
+                const char *sets[MAX_SETS + 5] = {set_smes, set_periods, set_reps,
+                                                  "experiment.burn_in=0", set_modes};
+                for (int k = 0; k < extra.nsets; k++)
+                    sets[5 + k] = extra.sets[k];
+                cr_status st = cr_experiment_load(NULL, sets, 5 + extra.nsets, &p, NULL, &d);
                 cr_bench_result r;
                 if (st == CR_OK)
                     st = cr_bench_run(&p, modes[mi], thread_list[ti], &r, &d);
@@ -555,12 +564,13 @@ static const command commands[] = {
      cmd_network},
     {"bench", "measure simulation speed (no output file)",
      "usage: credere bench [--modes M1,M2,...] [--smes N] [--periods T] [--threads N]\n"
-     "                     [--replications R]\n"
+     "                     [--replications R] [--set dotted.key=VALUE]...\n"
      "\n"
      "Times the simulation in memory (no output file) and prints SME-periods per second,\n"
      "nanoseconds per SME-period and thread, bytes of state per SME and peak memory, for\n"
      "each mode (default: direct). Without --smes and --threads: 10^5 and 10^6 SMEs with\n"
-     "1 thread and all threads; periods default 20.\n"
+     "1 thread and all threads; periods default 20. --set changes any key of the\n"
+     "experiment file, e.g. --set network.generator=groups for contagion.\n"
      "See bench/README.md and bench/RESULTS.md.\n",
      cmd_bench},
     {"help", "show help for a command", "usage: credere help [COMMAND]\n", cmd_help},

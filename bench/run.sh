@@ -30,6 +30,17 @@ section=$(mktemp)
   "$CREDERE" bench --modes direct,single,joint_liability,alliance
   echo '```'
   echo
+  echo "Contagion (a cascade-heavy economy, 10^6 SMEs, 40 periods, all threads; the"
+  echo "same economy without and with guarantee circles of five):"
+  echo
+  echo '```'
+  HEAVY=(--modes direct --smes 1000000 --periods 40 --set population.pd.mean=0.15
+         --set population.pd.sd=0.1 --set bank.max_pd=1 --set bank.max_rate=10
+         --set direct.min_collateral=0)
+  "$CREDERE" bench "${HEAVY[@]}" --threads "$(nproc)" --set network.generator=none | tail -1
+  "$CREDERE" bench "${HEAVY[@]}" --threads "$(nproc)" --set network.generator=groups | tail -1
+  echo '```'
+  echo
 } > "$section"
 cat "$section"
 if [ "$APPEND" = 1 ]; then

@@ -148,9 +148,15 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
     const double *sf = m->sector_factor, *rf = m->region_factor;
     const double ws = m->w_s, wg = m->w_g, we = m->w_e;
     double *acc = cr_blocksum_row(&m->acc, sw->block);
+    uint8_t *net_state = m->net ? m->net_state : NULL;
     for (size_t i = sw->lo; i < sw->hi; i++) {
-        if (s->status[i] != CR_SME_ACTIVE)
+        if (s->status[i] != CR_SME_ACTIVE) {
+            if (net_state) {
+                net_state[i] = CR_NODE_DOWN;
+                m->net_loss[i] = 0.0;
+            }
             continue;
+        }
         cr_model_stream_now(m, sw->rng, CR_P_OUTCOME, i);
         double e = gsl_ran_gaussian_ziggurat(sw->rng, 1.0);
         double x = common + ws * sf[s->sector[i]] + wg * rf[s->region[i]] + we * e;
@@ -166,6 +172,13 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
                 s->flags[i] |= CR_F_DEFAULTED;
                 acc[CR_A_DEFAULTS] += 1.0;
             }
+        }
+        if (net_state) {
+            /* the cascade's inputs (cr_lend_cascade), prepared here in parallel: a
+             * guarantor is called for its share of the loss after recovery and
+             * collateral, never more than the bank loses */
+            net_state[i] = failed ? CR_NODE_FUNDAMENTAL : CR_NODE_ALIVE;
+            m->net_loss[i] = s->loan[i] > 0.0 ? s->loan[i] * cr_lend_lgd(m, i) : 0.0;
         }
     }
 }

@@ -293,14 +293,7 @@ cr_status cr_lend_cascade(void *model, int t)
     cr_model *m = model;
     cr_smes *s = &m->world->sme;
     const size_t n = s->n;
-    /* guarantors are called for their share of the loss after recovery and
-     * collateral, never more than the bank loses */
-    for (size_t v = 0; v < n; v++)
-        m->net_loss[v] = s->loan[v] > 0.0 ? s->loan[v] * cr_lend_lgd(m, v) : 0.0;
-    for (size_t v = 0; v < n; v++)
-        m->net_state[v] = s->status[v] != CR_SME_ACTIVE ? CR_NODE_DOWN
-                          : (s->flags[v] & CR_F_FAILED) ? CR_NODE_FUNDAMENTAL
-                                                        : CR_NODE_ALIVE;
+    /* net_state and net_loss were set by cr_lend_outcomes */
     cr_status st = cr_contagion_run(m->net, m->net_loss, s->equity, m->net_state, m->net_paid,
                                     m->net_cascade, &m->net_stats, &m->net_work);
     if (st != CR_OK)
