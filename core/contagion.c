@@ -16,6 +16,8 @@ void cr_contagion_work_destroy(cr_contagion_work *w)
     free(w->next);
     free(w->size);
     free(w->ratio);
+    free(w->lost);
+    free(w->mark);
     memset(w, 0, sizeof *w);
 }
 
@@ -26,9 +28,12 @@ static cr_status grow(cr_contagion_work *w, size_t n)
     double *calls = calloc(n, sizeof *calls);
     uint32_t *touched = malloc(n * sizeof *touched), *frontier = malloc(n * sizeof *frontier);
     uint32_t *next = malloc(n * sizeof *next), *size = calloc(n, sizeof *size);
-    double *ratio = calloc(n, sizeof *ratio);
-    if (!calls || !touched || !frontier || !next || !size || !ratio) {
+    double *ratio = calloc(n, sizeof *ratio), *lost = calloc(n, sizeof *lost);
+    uint8_t *mark = calloc(n, 1);
+    if (!calls || !touched || !frontier || !next || !size || !ratio || !lost || !mark) {
         free(ratio);
+        free(lost);
+        free(mark);
         free(calls);
         free(touched);
         free(frontier);
@@ -43,6 +48,8 @@ static cr_status grow(cr_contagion_work *w, size_t n)
     w->next = next;
     w->size = size;
     w->ratio = ratio;
+    w->lost = lost;
+    w->mark = mark;
     w->cap = n;
     return CR_OK;
 }
@@ -53,9 +60,9 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-cr_status cr_contagion_run(const cr_graph *g, const double *loan, double *equity, uint8_t *state,
-                           double *paid_for, uint32_t *cascade, cr_contagion_stats *stats,
-                           cr_contagion_work *w)
+cr_status cr_contagion_run(const cr_graph *g, const cr_graph *rec, const double *loan,
+                           double *equity, uint8_t *state, double *paid_for, uint32_t *cascade,
+                           cr_contagion_stats *stats, cr_contagion_work *w)
 {
     const size_t n = g->n;
     memset(stats, 0, sizeof *stats);
@@ -72,45 +79,53 @@ cr_status cr_contagion_run(const cr_graph *g, const double *loan, double *equity
     }
     /* roots in ascending order; every later frontier is sorted too */
     while (nf > 0) {
-        /* calls of this round's defaulters on their live guarantors */
+        /* calls of this round's defaulters on their live guarantors, and the
+         * receivables their live suppliers lose */
         size_t nt = 0;
         for (size_t k = 0; k < nf; k++) {
             uint32_t b = w->frontier[k];
-            if (!(loan[b] > 0.0))
-                continue;
-            for (size_t e = g->row_ptr[b]; e < g->row_ptr[b + 1]; e++) {
-                uint32_t gu = g->col[e];
-                double amount = g->weight[e] * loan[b];
-                if (state[gu] != CR_NODE_ALIVE || !(amount > 0.0))
+            for (int channel = 0; channel < 2; channel++) {
+                const cr_graph *h = channel == 0 ? g : rec;
+                if (!h || (channel == 0 && !(loan[b] > 0.0)))
                     continue;
-                if (w->calls[gu] == 0.0) {
-                    w->touched[nt++] = gu;
-                    cascade[gu] = cascade[b]; /* first caller in order: lowest root */
-                } else if (cascade[b] < cascade[gu]) {
-                    cascade[gu] = cascade[b];
+                for (size_t e = h->row_ptr[b]; e < h->row_ptr[b + 1]; e++) {
+                    uint32_t v = h->col[e];
+                    double amount = channel == 0 ? h->weight[e] * loan[b] : h->weight[e];
+                    if (state[v] != CR_NODE_ALIVE || !(amount > 0.0))
+                        continue;
+                    if (!w->mark[v]) {
+                        w->mark[v] = 1;
+                        w->touched[nt++] = v;
+                        cascade[v] = cascade[b]; /* first in order: lowest root */
+                    } else if (cascade[b] < cascade[v]) {
+                        cascade[v] = cascade[b];
+                    }
+                    if (channel == 0)
+                        w->calls[v] += amount;
+                    else
+                        w->lost[v] += amount;
                 }
-                w->calls[gu] += amount;
             }
         }
         qsort(w->touched, nt, sizeof *w->touched, cmp_u32);
-        /* each called guarantor pays in full or defaults; calls[] becomes -1 to mark
-         * the guarantors that paid this round, ratio[] what share of their calls */
+        /* each hit SME pays its calls and absorbs its lost receivables from its
+         * equity, or, when that falls short, pays all it has (calls and losses in
+         * proportion) and fails; ratio[] is the share of its calls it paid */
         size_t nn = 0;
         for (size_t k = 0; k < nt; k++) {
-            uint32_t gu = w->touched[k];
-            double due = w->calls[gu], have = equity[gu] > 0.0 ? equity[gu] : 0.0;
+            uint32_t v = w->touched[k];
+            double due = w->calls[v] + w->lost[v], have = equity[v] > 0.0 ? equity[v] : 0.0;
             double ratio = due <= have ? 1.0 : (due > 0.0 ? have / due : 0.0);
-            double pays = due <= have ? due : have;
-            equity[gu] -= pays;
-            stats->paid += pays;
+            equity[v] -= due <= have ? due : have;
+            stats->paid += ratio * w->calls[v];
+            stats->lost += ratio * w->lost[v];
             if (due > have) {
-                state[gu] = CR_NODE_CONTAGION;
-                w->next[nn++] = gu;
+                state[v] = CR_NODE_CONTAGION;
+                w->next[nn++] = v;
                 stats->contagion++;
-                w->size[cascade[gu]]++;
+                w->size[cascade[v]]++;
             }
-            w->calls[gu] = -1.0;
-            w->ratio[gu] = ratio;
+            w->ratio[v] = ratio;
         }
         /* what each borrower of the round received, in the same order as the calls */
         for (size_t k = 0; k < nf; k++) {
@@ -118,13 +133,16 @@ cr_status cr_contagion_run(const cr_graph *g, const double *loan, double *equity
             if (!(loan[b] > 0.0))
                 continue;
             for (size_t e = g->row_ptr[b]; e < g->row_ptr[b + 1]; e++) {
-                uint32_t gu = g->col[e];
-                if (w->calls[gu] < 0.0)
-                    paid_for[b] += w->ratio[gu] * g->weight[e] * loan[b];
+                uint32_t v = g->col[e];
+                if (w->mark[v])
+                    paid_for[b] += w->ratio[v] * g->weight[e] * loan[b];
             }
         }
-        for (size_t k = 0; k < nt; k++)
-            w->calls[w->touched[k]] = 0.0;
+        for (size_t k = 0; k < nt; k++) {
+            uint32_t v = w->touched[k];
+            w->calls[v] = w->lost[v] = 0.0;
+            w->mark[v] = 0;
+        }
         if (nn > 0)
             stats->rounds++;
         memcpy(w->frontier, w->next, nn * sizeof *w->next);

@@ -10,6 +10,12 @@
  * guarantor that defaults calls its own guarantors in the next round (its own loan
  * is now in default). Nodes already down (defaulted, excluded) pay nothing.
  *
+ * Supply-chain receivables are a second channel: rec (may be NULL) has a row per
+ * buyer listing its suppliers with the receivable each holds on it (absolute
+ * amounts). When a buyer fails its suppliers lose those receivables, which their
+ * equity absorbs together with their calls in the same round; a supplier whose
+ * equity falls short fails too (contagion).
+ *
  * The result depends only on the inputs: rounds are synchronous and every sum runs
  * in a fixed order, so it is the same at any thread count. Cost: O(edges of the
  * nodes that default), plus sorting each round's called guarantors. core knows
@@ -37,6 +43,7 @@ typedef struct {
     size_t contagion; /* nodes that defaulted by contagion */
     size_t largest;   /* defaults in the largest cascade (root included) */
     double paid;      /* total paid by guarantors */
+    double lost;      /* receivables lost by suppliers (absorbed by their equity) */
 } cr_contagion_stats;
 
 /* Scratch space, reused across calls (grows as needed). */
@@ -48,18 +55,20 @@ typedef struct {
     uint32_t *next;
     uint32_t *size; /* [n] defaults per cascade root */
     double *ratio;  /* [n] share of its calls a guarantor paid this round */
+    double *lost;   /* [n] receivables lost this round */
+    uint8_t *mark;  /* [n] 1: hit this round */
 } cr_contagion_work;
 
 void cr_contagion_work_init(cr_contagion_work *w);
 void cr_contagion_work_destroy(cr_contagion_work *w);
 
-/* Runs the cascade on graph g (n nodes) given each node's loan principal and liquid
- * equity (reduced by what it pays). state[] is read and updated (ALIVE ->
+/* Runs the cascade on graph g (n nodes; rec, if not NULL, has the same n) given each node's loan
+ * principal and liquid equity (reduced by what it pays). state[] is read and updated (ALIVE ->
  * CONTAGION); paid_for[b] receives what b's guarantors paid on b's loan; cascade[v]
  * the root (the lowest-id fundamental default whose calls reached v; v itself for a
  * fundamental default). CR_ENOMEM when scratch cannot grow. */
-cr_status cr_contagion_run(const cr_graph *g, const double *loan, double *equity, uint8_t *state,
-                           double *paid_for, uint32_t *cascade, cr_contagion_stats *stats,
-                           cr_contagion_work *w);
+cr_status cr_contagion_run(const cr_graph *g, const cr_graph *rec, const double *loan,
+                           double *equity, uint8_t *state, double *paid_for, uint32_t *cascade,
+                           cr_contagion_stats *stats, cr_contagion_work *w);
 
 #endif

@@ -329,6 +329,7 @@ cr_status cr_lend_measure(void *model, int t)
         v[CR_M_CASCADE_MAX] = (double)m->net_stats.largest;
         v[CR_M_CASCADE_DEPTH] = m->net_stats.rounds;
         v[CR_M_NETWORK_PAYOUTS] = m->net_stats.paid;
+        v[CR_M_RECEIVABLES_LOST] = m->net_stats.lost;
     }
     v[CR_M_BANK_LOSS_RATE] =
         a[CR_A_AT_RISK_AMT] > 0 ? m->holder_paid[CR_H_BANK] / a[CR_A_AT_RISK_AMT] : 0.0;
@@ -349,8 +350,8 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_PARTICIPATION] = a[CR_A_ACTIVE] > 0 ? a[CR_A_MEMBERS] / a[CR_A_ACTIVE] : 0.0;
     v[CR_M_BORROWER_MEAN_PD] = a[CR_A_AT_RISK] > 0 ? a[CR_A_AT_RISK_PD] / a[CR_A_AT_RISK] : 0.0;
     /* fellow members' payments under joint liability are SMEs' costs too */
-    v[CR_M_SME_SURPLUS] =
-        a[CR_A_SURPLUS] - m->holder_paid[CR_H_MEMBERS] - (m->net ? m->net_stats.paid : 0.0);
+    v[CR_M_SME_SURPLUS] = a[CR_A_SURPLUS] - m->holder_paid[CR_H_MEMBERS] -
+                          (m->net ? m->net_stats.paid + m->net_stats.lost : 0.0);
     v[CR_M_BANK_PROFIT] = m->bank_profit;
     v[CR_M_REGUARANTOR_FEE_INCOME] = m->gc_refees;
     v[CR_M_REGUARANTOR_PAYOUTS] = m->holder_paid[CR_H_REGUARANTOR];

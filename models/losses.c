@@ -294,8 +294,8 @@ cr_status cr_lend_cascade(void *model, int t)
     cr_smes *s = &m->world->sme;
     const size_t n = s->n;
     /* net_state and net_loss were set by cr_lend_outcomes */
-    cr_status st = cr_contagion_run(m->net, m->net_loss, s->equity, m->net_state, m->net_paid,
-                                    m->net_cascade, &m->net_stats, &m->net_work);
+    cr_status st = cr_contagion_run(m->net, m->supply, m->net_loss, s->equity, m->net_state,
+                                    m->net_paid, m->net_cascade, &m->net_stats, &m->net_work);
     if (st != CR_OK)
         return cr_diag_set(&m->diag, st, "guarantee cascade: %s", cr_status_message(st));
     double loans = 0.0;

@@ -91,6 +91,8 @@
       "rounds of guarantee calls in which someone failed (0 without a guarantee network)")         \
     X(CR_M_NETWORK_PAYOUTS, "network_payouts", "million yuan per period",                          \
       "guarantee calls paid by SMEs to their borrowers' banks (0 without a guarantee network)")    \
+    X(CR_M_RECEIVABLES_LOST, "receivables_lost", "million yuan per period",                        \
+      "receivables suppliers lost on failed buyers (0 without supply-chain links)")                \
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \
       "certification fees paid to the industry association (0 in modes without one)")              \
     X(CR_M_MEMBERS_PAYOUTS, "members_payouts", "million yuan per period",                          \

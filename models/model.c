@@ -184,7 +184,7 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
             !m->claim_sme || !m->paid || !m->bank_loss || !m->gc_sum)
             st = CR_ENOMEM;
     }
-    if (st == CR_OK && p->network.generator > 0) {
+    if (st == CR_OK && (p->network.generator > 0 || p->supply.generator > 0)) {
         m->net_state = calloc(nsme + 1, sizeof *m->net_state);
         m->net_paid = calloc(nsme + 1, sizeof *m->net_paid);
         m->net_loss = calloc(nsme + 1, sizeof *m->net_loss);
@@ -254,6 +254,7 @@ void cr_model_free(cr_model **mp)
     free(m->gc_sum);
     cr_waterfall_work_destroy(&m->work);
     cr_graph_free(&m->net);
+    cr_graph_free(&m->supply);
     free(m->net_state);
     free(m->net_paid);
     free(m->net_loss);
@@ -284,12 +285,18 @@ static void init_agents(void *model, const cr_sweep *sw)
     }
 }
 
+static cr_status build_supply(cr_model *m, uint64_t rep, cr_diag *d);
+
 /* Builds the replication's guarantee network: the generator's guarantor -> borrower
  * edges, reversed to borrower -> guarantors, each covering an equal part of
  * network.coverage of the borrower's loss. */
 static cr_status build_network(cr_model *m, uint64_t rep, cr_diag *d)
 {
     const cr_params *p = m->p;
+    size_t n = m->world->sme.n, ne = 0;
+    cr_graph_free(&m->net);
+    if (p->network.generator == 0) /* receivables only: an empty guarantee network */
+        return cr_graph_create_from_edges(n, NULL, 0, &m->net, d);
     const cr_netgen_type *t = cr_netgen_at((size_t)p->network.generator - 1);
     cr_netgen_params np;
     cr_netgen_params_init(&np);
@@ -300,7 +307,6 @@ static cr_status build_network(cr_model *m, uint64_t rep, cr_diag *d)
     np.star_mutual = p->network.star_mutual != 0;
     np.mean_degree = p->network.mean_degree;
     np.reciprocity = p->network.reciprocity;
-    size_t n = m->world->sme.n, ne = 0;
     cr_edge *e = NULL;
     cr_status st = cr_netgen_edges(t, &np, n, &m->root, rep, &e, &ne, d);
     if (st != CR_OK)
@@ -317,8 +323,40 @@ static cr_status build_network(cr_model *m, uint64_t rep, cr_diag *d)
         e[k] = (cr_edge){b, g, p->network.coverage / guarantors[b]};
     }
     free(guarantors);
-    cr_graph_free(&m->net);
     st = cr_graph_create_from_edges(n, e, ne, &m->net, d);
+    free(e);
+    return st;
+}
+
+/* Builds the replication's supply chains: the generator's edges read as buyer ->
+ * supplier, each weighted by the receivable the supplier holds on that buyer
+ * (supply.receivable x the supplier's loan demand at the start of the
+ * replication). Streams: purpose SUPPLY, so they differ from the guarantee
+ * network's. */
+static cr_status build_supply(cr_model *m, uint64_t rep, cr_diag *d)
+{
+    const cr_params *p = m->p;
+    cr_graph_free(&m->supply);
+    if (p->supply.generator == 0)
+        return CR_OK;
+    const cr_netgen_type *t = cr_netgen_at((size_t)p->supply.generator - 1);
+    cr_netgen_params np;
+    cr_netgen_params_init(&np);
+    np.star_size = (size_t)p->supply.star_size;
+    np.mean_degree = p->supply.mean_degree;
+    cr_status st = cr_netgen_validate(t, &np, d);
+    if (st != CR_OK)
+        return st;
+    cr_rng_prefix pre;
+    cr_rng_prefix_init(&pre, &m->root, rep, 0, CR_P_SUPPLY);
+    size_t n = m->world->sme.n, ne = 0;
+    cr_edge *e = NULL;
+    st = t->generate(&np, n, &pre, &e, &ne, d);
+    if (st != CR_OK)
+        return st;
+    for (size_t k = 0; k < ne; k++)
+        e[k].weight = p->supply.receivable * m->world->sme.demand[e[k].to];
+    st = cr_graph_create_from_edges(n, e, ne, &m->supply, d);
     free(e);
     return st;
 }
@@ -458,8 +496,10 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
     }
     /* the guarantee network of this replication (the same in every mode) */
     m->phases = mode->phases;
-    if (p->network.generator > 0) {
+    if (p->network.generator > 0 || p->supply.generator > 0) {
         cr_status st = build_network(m, rep, d);
+        if (st == CR_OK)
+            st = build_supply(m, rep, d);
         if (st != CR_OK)
             return st;
         m->phases.phase[CR_PHASE_OUTCOMES].global = cr_lend_cascade;

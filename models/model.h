@@ -137,6 +137,7 @@ typedef struct cr_model {
      * b's guarantors, weights the share of b's loan each covers; the phase table
      * of the unit (the mode's, plus the cascade when there is a network) */
     cr_graph *net;
+    cr_graph *supply; /* buyer -> suppliers with their receivables (NULL: none) */
     uint8_t *net_state;
     double *net_paid;
     double *net_loss; /* what a default would cost: loan x LGD (the calls' base) */

@@ -148,6 +148,15 @@ static const cr_field fields[] = {
      "1", "scale_free: mean number of SMEs a guarantor guarantees", NULL},
     {"network.reciprocity", CR_FT_DOUBLE, OFF(network.reciprocity), "0.3", IN(0, 1), NULL, "1",
      "scale_free: share of guarantees that are mutual", NULL},
+    {"supply.generator", CR_FT_ENUM, OFF(supply.generator), "none", NO_RANGE, network_generators,
+     "", "supply-chain links buyer -> supplier, rebuilt each replication (stars: core firms "
+     "buying from star_size suppliers; scale_free; ...); none: no receivables channel", NULL},
+    {"supply.receivable", CR_FT_DOUBLE, OFF(supply.receivable), "0.2", IN(0, 10), NULL, "1",
+     "receivable a supplier holds on each buyer, as a share of the supplier's loan demand", NULL},
+    {"supply.star_size", CR_FT_INT, OFF(supply.star_size), "20", IN(1, 1e9), NULL, "SMEs",
+     "stars: suppliers per core firm (buyer)", NULL},
+    {"supply.mean_degree", CR_FT_DOUBLE, OFF(supply.mean_degree), "2", IN_LO_OPEN(0, 1000), NULL,
+     "1", "scale_free: mean number of suppliers per buyer", NULL},
     {"output.compression", CR_FT_INT, OFF(output.compression), "4", IN(0, 9), NULL, "",
      "deflate level of the results file (0: none)", NULL},
 };

@@ -95,6 +95,12 @@ typedef struct {
         double pair_share, mean_degree, reciprocity;
         int star_mutual;
     } network;
+    struct {
+        int generator; /* as network.generator */
+        double receivable;
+        int64_t star_size;
+        double mean_degree;
+    } supply;
 } cr_params;
 
 /* The key table of cr_params (with its cross-field checks): the experiment's keys

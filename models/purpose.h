@@ -19,8 +19,11 @@ enum {
     CR_P_SCREEN_ASSOC = 10,   /* the industry association's signal */
     CR_P_SCREEN_CORE = 11,    /* the core firm's signal on a partner */
     CR_P_SCREEN_MEMBERS = 12, /* fellow members' signal */
-    CR_P_NETWORK = 24,        /* the guarantee network of a replication (models/netgen.h) */
-    CR_PURPOSE_MAX = 32       /* bound of the prefix table (cr_model.pre) */
+    CR_P_NETWORK = 24,
+    CR_P_SUPPLY = 25,
+    /* the supply-chain network of a replication */ /* the guarantee network of a replication
+                                                       (models/netgen.h) */
+    CR_PURPOSE_MAX = 32                             /* bound of the prefix table (cr_model.pre) */
 };
 
 #endif

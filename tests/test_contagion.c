@@ -25,7 +25,7 @@ static void run(const cr_graph *g, const double *loan, double *equity, uint8_t *
 {
     cr_contagion_work w;
     cr_contagion_work_init(&w);
-    CR_CHECK(cr_contagion_run(g, loan, equity, state, paid, cascade, st, &w) == CR_OK);
+    CR_CHECK(cr_contagion_run(g, NULL, loan, equity, state, paid, cascade, st, &w) == CR_OK);
     cr_contagion_work_destroy(&w);
 }
 
@@ -94,6 +94,34 @@ static void test_star(void)
     cr_graph_free(&g);
 }
 
+/* Receivables: buyer 0 fails; supplier 1 holds a receivable of 5 on it with equity
+ * 3 and fails; supplier 2 holds 2 with equity 10 and survives with 8; 1's failure
+ * makes its guarantor 3 pay its loan's call (loan 4, equity 10 -> pays 4). */
+static void test_receivables(void)
+{
+    const uint32_t gpairs[][2] = {{1, 3}};
+    cr_graph *g = net(4, gpairs, 1);
+    cr_edge re[] = {{0, 1, 5.0}, {0, 2, 2.0}};
+    cr_graph *rec = NULL;
+    cr_diag d;
+    CR_REQUIRE(cr_graph_create_from_edges(4, re, 2, &rec, &d) == CR_OK);
+    double loan[] = {0, 4, 0, 0}, equity[] = {0, 3, 10, 10}, paid[4];
+    uint8_t state[] = {CR_NODE_FUNDAMENTAL, CR_NODE_ALIVE, CR_NODE_ALIVE, CR_NODE_ALIVE};
+    uint32_t cascade[4];
+    cr_contagion_stats st;
+    cr_contagion_work w;
+    cr_contagion_work_init(&w);
+    CR_CHECK(cr_contagion_run(g, rec, loan, equity, state, paid, cascade, &st, &w) == CR_OK);
+    cr_contagion_work_destroy(&w);
+    CR_CHECK(state[1] == CR_NODE_CONTAGION && state[2] == CR_NODE_ALIVE);
+    CR_CHECK(equity[1] == 0.0 && equity[2] == 8.0 && equity[3] == 6.0);
+    CR_CHECK(paid[1] == 4.0);
+    CR_CHECK_NEAR(st.lost, 3.0 + 2.0, 1e-15); /* 1 absorbs all it had (3), 2 absorbs 2 */
+    CR_CHECK(st.contagion == 1 && st.largest == 2 && cascade[1] == 0);
+    cr_graph_free(&g);
+    cr_graph_free(&rec);
+}
+
 /* Random networks: payments received equal payments made; a node that kept
  * positive equity never defaulted; down nodes pay nothing. */
 static void test_conservation(void)
@@ -146,6 +174,7 @@ int main(void)
     CR_RUN(test_mutual_pair);
     CR_RUN(test_chain);
     CR_RUN(test_star);
+    CR_RUN(test_receivables);
     CR_RUN(test_conservation);
     return cr_test_report();
 }
