@@ -307,22 +307,32 @@ static cr_status build_network(cr_model *m, uint64_t rep, cr_diag *d)
     np.star_mutual = p->network.star_mutual != 0;
     np.mean_degree = p->network.mean_degree;
     np.reciprocity = p->network.reciprocity;
+    np.path = p->network.edges[0] ? p->network.edges : NULL;
     cr_edge *e = NULL;
     cr_status st = cr_netgen_edges(t, &np, n, &m->root, rep, &e, &ne, d);
     if (st != CR_OK)
         return st;
+    /* each guarantor covers its amount's share of the borrower's total (equal
+     * shares when the amounts are all zero, as in the generated networks' 1s) */
     uint32_t *guarantors = calloc(n + 1, sizeof *guarantors);
-    if (!guarantors) {
+    double *total = calloc(n + 1, sizeof *total);
+    if (!guarantors || !total) {
+        free(guarantors);
+        free(total);
         free(e);
         return cr_diag_set(d, CR_ENOMEM, "out of memory building the guarantee network");
     }
-    for (size_t k = 0; k < ne; k++)
+    for (size_t k = 0; k < ne; k++) {
         guarantors[e[k].to]++;
+        total[e[k].to] += e[k].weight;
+    }
     for (size_t k = 0; k < ne; k++) {
         uint32_t g = e[k].from, b = e[k].to;
-        e[k] = (cr_edge){b, g, p->network.coverage / guarantors[b]};
+        double share = total[b] > 0.0 ? e[k].weight / total[b] : 1.0 / guarantors[b];
+        e[k] = (cr_edge){b, g, p->network.coverage * share};
     }
     free(guarantors);
+    free(total);
     st = cr_graph_create_from_edges(n, e, ne, &m->net, d);
     free(e);
     return st;

@@ -42,6 +42,7 @@ void cr_netgen_params_init(cr_netgen_params *p)
     p->star_mutual = false;
     p->mean_degree = 2.0;
     p->reciprocity = 0.3;
+    p->path = NULL;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -333,8 +334,9 @@ const cr_netgen_type cr_netgen_scale_free = {
     "scale_free", "preferential attachment with mean out-degree mean_degree and reciprocity",
     scale_free_validate, scale_free_generate};
 
-static const cr_netgen_type *builtin[] = {&cr_netgen_groups, &cr_netgen_pairs, &cr_netgen_chains,
-                                          &cr_netgen_stars, &cr_netgen_scale_free};
+static const cr_netgen_type *builtin[] = {&cr_netgen_groups,     &cr_netgen_pairs,
+                                          &cr_netgen_chains,     &cr_netgen_stars,
+                                          &cr_netgen_scale_free, &cr_netgen_file};
 static const cr_netgen_type *user[CR_NETGEN_MAX];
 static size_t nuser = 0;
 

@@ -1,7 +1,8 @@
 /* Guarantee-network generators as type objects, registered in a run-time table.
  *
  * A generator makes a directed edge list guarantor -> borrower over n SMEs (node
- * ids 0..n-1), every edge of weight 1 (the caller scales weights by loan amounts).
+ * ids 0..n-1), every edge of weight 1 (the caller scales weights by loan amounts),
+ * except `file` (models/netfile.h), whose weights are the amounts of the file.
  * Its random draws come from keyed streams (core/rng.h) with the key
  * (replication, period CR_NETGEN_PERIOD, purpose CR_P_NETWORK, entity = node), so
  * the network is a pure function of (seed, replication, n, parameters): never of
@@ -44,10 +45,11 @@ typedef struct {
     bool star_mutual;    /* stars: spokes also guarantee their hub */
     double mean_degree;  /* scale_free: m in (0, 1000], mean out-degree */
     double reciprocity;  /* scale_free: r in [0, 1], share of edges whose reverse exists */
+    const char *path;    /* file: edge list, CSV or FILE.h5:/dataset (models/netfile.h) */
 } cr_netgen_params;
 
 /* Defaults: group_size 5, pair_share 1, chain_length 3, star_size 4, star_mutual
- * false, mean_degree 2, reciprocity 0.3. */
+ * false, mean_degree 2, reciprocity 0.3, path NULL. */
 void cr_netgen_params_init(cr_netgen_params *p);
 
 typedef struct {
@@ -96,5 +98,6 @@ cr_status cr_netgen_graph(const cr_netgen_type *t, const cr_netgen_params *p, si
 
 extern const cr_netgen_type cr_netgen_groups, cr_netgen_pairs, cr_netgen_chains, cr_netgen_stars,
     cr_netgen_scale_free;
+extern const cr_netgen_type cr_netgen_file; /* models/netfile.h */
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "models/mode.h"
 #include "models/model.h"
+#include "models/netfile.h"
 #include "models/waterfall.h"
 
 #define OFF(member) offsetof(cr_params, member)
@@ -23,7 +24,7 @@ static const char *const pd_distributions[] = {"beta", "fixed", NULL};
 static const char *const capital_rules[] = {"standardised", "irb", NULL};
 /* "none" and the built-in generators of models/netgen.h, in that order */
 static const char *const network_generators[] = {"none",  "groups",     "pairs", "chains",
-                                                 "stars", "scale_free", NULL};
+                                                 "stars", "scale_free", "file",  NULL};
 
 /* clang-format off */
 static const cr_field fields[] = {
@@ -132,6 +133,9 @@ static const cr_field fields[] = {
     {"network.generator", CR_FT_ENUM, OFF(network.generator), "none", NO_RANGE, network_generators,
      "", "guarantee network among SMEs (guarantor -> borrower), rebuilt each replication: none, "
      "groups, pairs, chains, stars, scale_free (docs/odd.md, contagion)", NULL},
+    {"network.edges", CR_FT_STRING, OFF(network.edges), "\"\"", NO_RANGE, NULL, "",
+     "file: an empirical edge list, CSV 'guarantor,borrower,amount' (SME slots 0..smes-1) "
+     "or FILE.h5:/DATASET ([m, 3]); relative paths from the working directory", NULL},
     {"network.coverage", CR_FT_DOUBLE, OFF(network.coverage), "1", IN(0, 1), NULL, "1",
      "share of a borrower's loan its SME guarantors guarantee together (split equally)", NULL},
     {"network.group_size", CR_FT_INT, OFF(network.group_size), "5", IN(2, 1e9), NULL, "SMEs",
@@ -250,6 +254,22 @@ static cr_status validate(const cr_schema *schema, const void *cfg, const cr_ori
                                "a beta distribution with mean %g needs 0 < mean < 1 and sd < "
                                "sqrt(mean (1 - mean)) = %.6g, got %g",
                                m, sqrt(m * (1 - m)), s);
+    /* an empirical network is read once here, so that `credere check` reports a bad
+     * file and `run` fails before it creates its output */
+    if (network_generators[p->network.generator] &&
+        strcmp(network_generators[p->network.generator], "file") == 0) {
+        if (!p->network.edges[0])
+            return cr_config_error(schema, origins, file, "network.edges", d,
+                                   "network.generator file needs network.edges: a CSV file "
+                                   "'guarantor,borrower,amount' or FILE.h5:/DATASET");
+        cr_edge *edges = NULL;
+        size_t ne = 0;
+        cr_diag fd;
+        if (cr_netfile_read(p->network.edges, (size_t)p->population.smes, &edges, &ne, &fd) !=
+            CR_OK)
+            return cr_config_error(schema, origins, file, "network.edges", d, "%s", fd.msg);
+        free(edges);
+    }
     if (p->modes.n < 1)
         return cr_config_error(schema, origins, file, "modes", d, "name at least one mode");
     for (int i = 0; i < p->modes.n; i++) {

@@ -94,6 +94,7 @@ typedef struct {
         int64_t group_size, chain_length, star_size;
         double pair_share, mean_degree, reciprocity;
         int star_mutual;
+        char edges[CR_CONFIG_STR_MAX];
     } network;
     struct {
         int generator; /* as network.generator */
