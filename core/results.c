@@ -585,7 +585,7 @@ cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d)
     if (!r || !status)
         return cr_diag_set(d, CR_EINVAL, "results: no file or no status");
     if (strcmp(status, "running") != 0 && strcmp(status, "interrupted") != 0 &&
-        strcmp(status, "complete") != 0)
+        strcmp(status, "failed") != 0 && strcmp(status, "complete") != 0)
         return cr_diag_set(d, CR_EINVAL, "%s: unknown status '%s'", r->path, status);
     cr_i_results_ctx c = {r->path, d, CR_OK};
     cr_i_results_quiet q = cr_i_results_quiet_begin();
@@ -626,4 +626,95 @@ void cr_library_versions(char *buf, size_t len)
 #endif
     snprintf(buf, len, "HDF5 %u.%u.%u, GSL %s, libfyaml %s, OpenMP %s", maj, min, rel, gsl_version,
              fy_library_version(), omp);
+}
+
+/* ------------------------------------------------------------------ extra groups */
+
+static hid_t open_or_make_group(cr_i_results_ctx *c, hid_t file, const char *name)
+{
+    if (H5Lexists(file, name, H5P_DEFAULT) > 0)
+        return H5Gopen2(file, name, H5P_DEFAULT);
+    return make_group(c, file, name);
+}
+
+static cr_status write_vectors_impl(cr_results *r, const char *group, size_t nvec,
+                                    const cr_var_desc *vars, const double *values, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    hid_t g = open_or_make_group(&c, r->file, group);
+    hid_t scale = g >= 0 ? H5Dopen2(r->file, "replication", H5P_DEFAULT) : -1;
+    hsize_t dim = r->nreplications;
+    for (size_t k = 0; g >= 0 && scale >= 0 && k < nvec && c.status == CR_OK; k++) {
+        hid_t ds = make_dataset(&c, g, group, vars[k].name, H5T_IEEE_F64LE, 1, &dim, H5P_DEFAULT,
+                                &scale, vars[k].units, vars[k].long_name);
+        if (ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                values + k * r->nreplications) < 0)
+            cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s/%s", group, vars[k].name);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    if (scale >= 0)
+        H5Dclose(scale);
+    if (g >= 0)
+        H5Gclose(g);
+    if (c.status == CR_OK && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
+        cr_i_results_note_h5(&c, CR_EIO, "cannot flush /%s", group);
+    return c.status;
+}
+
+cr_status cr_results_write_vectors(cr_results *r, const char *group, size_t nvec,
+                                   const cr_var_desc *vars, const double *values, cr_diag *d)
+{
+    if (!r || !group || bad_name(group) || (nvec && (!vars || !values)))
+        return cr_diag_set(d, CR_EINVAL, "results: bad arguments to write_vectors");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = write_vectors_impl(r, group, nvec, vars, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+static cr_status write_table_impl(cr_results *r, const char *group, const char *sub, size_t nrows,
+                                  size_t ncols, const cr_var_desc *cols, const double *values,
+                                  cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    hid_t g = open_or_make_group(&c, r->file, group), t = -1, scale = -1;
+    if (g >= 0)
+        t = make_group(&c, g, sub);
+    if (t >= 0) {
+        /* the table's own row dimension, a scale inside its group */
+        scale = make_scale(&c, t, "row", nrows, "row of the table");
+    }
+    hsize_t dim = nrows;
+    for (size_t k = 0; scale >= 0 && k < ncols && c.status == CR_OK; k++) {
+        hid_t ds = make_dataset(&c, t, sub, cols[k].name, H5T_IEEE_F64LE, 1, &dim, H5P_DEFAULT,
+                                &scale, cols[k].units, cols[k].long_name);
+        if (ds >= 0 && nrows > 0 &&
+            H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values + k * nrows) < 0)
+            cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s/%s/%s", group, sub, cols[k].name);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    if (scale >= 0)
+        H5Dclose(scale);
+    if (t >= 0)
+        H5Gclose(t);
+    if (g >= 0)
+        H5Gclose(g);
+    if (c.status == CR_OK && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
+        cr_i_results_note_h5(&c, CR_EIO, "cannot flush /%s/%s", group, sub);
+    return c.status;
+}
+
+cr_status cr_results_write_table(cr_results *r, const char *group, const char *sub, size_t nrows,
+                                 size_t ncols, const cr_var_desc *cols, const double *values,
+                                 cr_diag *d)
+{
+    if (!r || !group || !sub || bad_name(group) || bad_name(sub) || (ncols && !cols) ||
+        (nrows && ncols && !values))
+        return cr_diag_set(d, CR_EINVAL, "results: bad arguments to write_table");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = write_table_impl(r, group, sub, nrows, ncols, cols, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
 }

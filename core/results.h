@@ -68,6 +68,19 @@ cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_di
 cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
                                 const double *values, cr_diag *d);
 
+/* Writes nvec float64 datasets /group/<vars[k].name> of shape [replication]
+ * (attached to the replication scale, with units and long_name): values[k * R + r].
+ * The group is created if needed. For per-replication outputs such as the
+ * statistics of a replication's network (mode-independent). */
+cr_status cr_results_write_vectors(cr_results *r, const char *group, size_t nvec,
+                                   const cr_var_desc *vars, const double *values, cr_diag *d);
+
+/* Writes a table /group/sub/ of nrows rows: one float64 column dataset per cols[k]
+ * (values[k * nrows + row]) on the table's own dimension scale /group/sub/row. */
+cr_status cr_results_write_table(cr_results *r, const char *group, const char *sub, size_t nrows,
+                                 size_t ncols, const cr_var_desc *cols, const double *values,
+                                 cr_diag *d);
+
 /* Sets the root `status` attribute ("running", "interrupted", "failed", "complete"). */
 cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d);
 

@@ -108,6 +108,17 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
         st = cr_results_create(&spec, &res, d);
     }
 
+    /* the guarantee network's statistics per replication (it is the same in every
+     * mode: taken from the first cell) and its edge list for replication 0 */
+    const int net_out = p->output.network && p->network.generator > 0;
+    double *net_info = NULL;
+    if (st == CR_OK && net_out) {
+        net_info = malloc(CR_NET_INFO_COUNT * nrep * sizeof *net_info);
+        if (!net_info)
+            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+        for (size_t k = 0; net_info && k < CR_NET_INFO_COUNT * nrep; k++)
+            net_info[k] = NAN;
+    }
     cr_progress prog;
     size_t total = ncells * nrep, done = 0;
     double t0 = cr_now();
@@ -122,6 +133,26 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
             st = cr_model_run_unit(model, &engine, modes[c], r, d);
             if (st == CR_OK)
                 st = cr_results_write_unit(res, c, r, model->values, d);
+            if (st == CR_OK && net_out && c == 0) {
+                for (size_t k = 0; k < CR_NET_INFO_COUNT; k++)
+                    net_info[k * nrep + r] = model->net_info[k];
+                if (r == 0) {
+                    static const cr_var_desc cols[3] = {
+                        {"guarantor", "SME", "slot of the guarantor"},
+                        {"borrower", "SME", "slot of the borrower"},
+                        {"share", "1", "share of the borrower's loss it covers"},
+                    };
+                    double *edges = NULL;
+                    size_t rows = 0;
+                    st = cr_model_network_edges(model, &edges, &rows);
+                    if (st == CR_OK)
+                        st = cr_results_write_table(res, "network", "edges_replication_0", rows, 3,
+                                                    cols, edges, d);
+                    else
+                        cr_diag_set(d, st, "out of memory");
+                    free(edges);
+                }
+            }
             if (st == CR_OK) {
                 summary_add(sum, m2, c, model->values, periods, (size_t)p->experiment.burn_in);
                 done++;
@@ -129,6 +160,10 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
             }
         }
     }
+    if (res && net_info && st == CR_OK)
+        st = cr_results_write_vectors(res, "network", CR_NET_INFO_COUNT, cr_model_net_info_vars(),
+                                      net_info, d);
+    free(net_info);
     if (res) {
         cr_progress_finish(&prog, done);
         cr_diag tmp;

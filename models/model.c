@@ -287,6 +287,73 @@ static void init_agents(void *model, const cr_sweep *sw)
 
 static cr_status build_supply(cr_model *m, uint64_t rep, cr_diag *d);
 
+const cr_var_desc *cr_model_net_info_vars(void)
+{
+    static const cr_var_desc vars[CR_NET_INFO_COUNT] = {
+        [CR_NET_EDGES] = {"edges", "guarantees", "guarantees (guarantor -> borrower edges)"},
+        [CR_NET_MEAN_DEGREE] = {"mean_degree", "1", "guarantees per SME"},
+        [CR_NET_MAX_GUARANTORS] = {"max_guarantors", "SMEs", "most guarantors of one borrower"},
+        [CR_NET_MAX_GUARANTEES] = {"max_guarantees", "SMEs",
+                                   "most borrowers one guarantor guarantees"},
+        [CR_NET_RECIPROCITY] = {"reciprocity", "1", "share of guarantees that are mutual"},
+        [CR_NET_LARGEST_COMPONENT] = {"largest_component", "1",
+                                      "share of SMEs in the largest weakly connected component"},
+    };
+    return vars;
+}
+
+/* The statistics of the replication's guarantee network (rows: borrowers). */
+static cr_status network_info(cr_model *m, cr_diag *d)
+{
+    const cr_graph *g = m->net;
+    size_t n = g->n, max_row = 0, max_in = 0;
+    size_t *in = calloc(n + 1, sizeof *in);
+    uint32_t *membership = calloc(n + 1, sizeof *membership);
+    cr_graph_wcc wcc = {0};
+    cr_status st = in && membership ? CR_OK : CR_ENOMEM;
+    if (st == CR_OK)
+        st = cr_graph_weak_components(g, membership, &wcc, d);
+    if (st == CR_OK) {
+        cr_graph_in_degrees(g, in);
+        for (size_t v = 0; v < n; v++) {
+            size_t row = g->row_ptr[v + 1] - g->row_ptr[v];
+            max_row = row > max_row ? row : max_row;
+            max_in = in[v] > max_in ? in[v] : max_in;
+        }
+        m->net_info[CR_NET_EDGES] = (double)g->m;
+        m->net_info[CR_NET_MEAN_DEGREE] = n ? (double)g->m / (double)n : 0.0;
+        m->net_info[CR_NET_MAX_GUARANTORS] = (double)max_row;
+        m->net_info[CR_NET_MAX_GUARANTEES] = (double)max_in;
+        m->net_info[CR_NET_RECIPROCITY] = cr_graph_reciprocity(g);
+        m->net_info[CR_NET_LARGEST_COMPONENT] = n ? (double)wcc.largest_size / (double)n : 0.0;
+    }
+    free(in);
+    free(membership);
+    return st == CR_ENOMEM ? cr_diag_set(d, st, "out of memory measuring the network") : st;
+}
+
+cr_status cr_model_network_edges(const cr_model *m, double **out, size_t *nrows)
+{
+    const cr_graph *g = m->net;
+    *out = NULL;
+    *nrows = 0;
+    if (!g)
+        return CR_OK;
+    double *v = malloc(3 * (g->m + 1) * sizeof *v);
+    if (!v)
+        return CR_ENOMEM;
+    size_t k = 0;
+    for (size_t b = 0; b < g->n; b++)
+        for (size_t e = g->row_ptr[b]; e < g->row_ptr[b + 1]; e++, k++) {
+            v[k] = (double)g->col[e];       /* guarantor */
+            v[g->m + k] = (double)b;        /* borrower */
+            v[2 * g->m + k] = g->weight[e]; /* share of the borrower's loss it covers */
+        }
+    *out = v;
+    *nrows = g->m;
+    return CR_OK;
+}
+
 /* Builds the replication's guarantee network: the generator's guarantor -> borrower
  * edges, reversed to borrower -> guarantors, each covering an equal part of
  * network.coverage of the borrower's loss. */
@@ -510,6 +577,8 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
         cr_status st = build_network(m, rep, d);
         if (st == CR_OK)
             st = build_supply(m, rep, d);
+        if (st == CR_OK && p->output.network)
+            st = network_info(m, d);
         if (st != CR_OK)
             return st;
         m->phases.phase[CR_PHASE_OUTCOMES].global = cr_lend_cascade;

@@ -61,6 +61,20 @@ enum {
     CR_B_COUNT
 };
 
+/* Statistics of a replication's guarantee network (output.network). */
+enum {
+    CR_NET_EDGES,             /* guarantees (guarantor -> borrower edges) */
+    CR_NET_MEAN_DEGREE,       /* guarantees per SME */
+    CR_NET_MAX_GUARANTORS,    /* most guarantors of one borrower */
+    CR_NET_MAX_GUARANTEES,    /* most borrowers one guarantor guarantees */
+    CR_NET_RECIPROCITY,       /* share of guarantees that are mutual */
+    CR_NET_LARGEST_COMPONENT, /* share of SMEs in the largest weakly connected component */
+    CR_NET_INFO_COUNT
+};
+
+/* Their names, units and long names for the results file. */
+const cr_var_desc *cr_model_net_info_vars(void);
+
 typedef struct cr_model {
     const cr_params *p;
     cr_rng_root root;
@@ -137,7 +151,8 @@ typedef struct cr_model {
      * b's guarantors, weights the share of b's loan each covers; the phase table
      * of the unit (the mode's, plus the cascade when there is a network) */
     cr_graph *net;
-    cr_graph *supply; /* buyer -> suppliers with their receivables (NULL: none) */
+    cr_graph *supply;                   /* buyer -> suppliers with their receivables (NULL: none) */
+    double net_info[CR_NET_INFO_COUNT]; /* statistics of this replication's network */
     uint8_t *net_state;
     double *net_paid;
     double *net_loss; /* what a default would cost: loan x LGD (the calls' base) */
@@ -160,6 +175,11 @@ typedef struct cr_model {
  * by numerical integration over the beta PD (GSL QAGS). CR_ECONFIG with a reason in
  * why when the beta is too dispersed for the moments to be computed. */
 cr_status cr_lender_prior(const cr_params *p, double *mean, double *prec, char *why, size_t len);
+
+/* The current unit's guarantee network as three columns of nrows rows (guarantor,
+ * borrower, share of the borrower's loss the guarantor covers): *out holds
+ * 3 x nrows values, column-major (free() it); NULL and 0 without a network. */
+cr_status cr_model_network_edges(const cr_model *m, double **out, size_t *nrows);
 
 /* Creates a model for the parameters p (which must outlive it): allocates the world
  * and every buffer once. Errors: CR_ENOMEM; CR_ENUMERIC when a derived constant

@@ -130,6 +130,9 @@ static const cr_field fields[] = {
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
      "financing modes to run (credere modes lists them); each is one cell", NULL},
     /* output */
+    {"output.network", CR_FT_BOOL, OFF(output.network), "false", NO_RANGE, NULL, "",
+     "write /network: the guarantee network's statistics per replication and its edge list "
+     "for replication 0 (needs network.generator)", NULL},
     {"network.generator", CR_FT_ENUM, OFF(network.generator), "none", NO_RANGE, network_generators,
      "", "guarantee network among SMEs (guarantor -> borrower), rebuilt each replication: none, "
      "groups, pairs, chains, stars, scale_free (docs/odd.md, contagion)", NULL},

@@ -87,6 +87,7 @@ typedef struct {
     cr_mode_params mode[CR_MODE_SLOTS]; /* every built-in mode's and preset's section */
     struct {
         int64_t compression;
+        int network;
     } output;
     struct {
         int generator; /* index into cr_params_network_generators(); 0: none */

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""The optional /network group (output.network): per-replication statistics of the
+guarantee network with named dimensions, and replication 0's edge list, consistent
+with each other and with the network's definition.
+
+usage: test_network_output.py CREDERE SOURCE_DIR WORK_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import xarray as xr
+
+
+def main():
+    credere, src, work = sys.argv[1:4]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    out = os.path.join(work, "n.h5")
+    cmd = [credere, "run", os.path.join(src, "experiments", "contagion.yaml"), "-o", out,
+           "--quiet", "--set", "population.smes=3000", "--set", "experiment.periods=4",
+           "--set", "experiment.burn_in=1", "--set", "experiment.replications=3",
+           "--set", "network.generator=scale_free", "--set", "network.coverage=0.8",
+           "--set", "output.network=true", "--set", "modes=[direct]"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        sys.exit("FAIL: %s exited %d\n%s" % (" ".join(cmd), proc.returncode, proc.stderr))
+    failures = []
+    ds = xr.open_dataset(out, group="network", engine="h5netcdf")
+    for name in ["edges", "mean_degree", "max_guarantors", "max_guarantees", "reciprocity",
+                 "largest_component"]:
+        if ds[name].dims != ("replication",):
+            failures.append("%s dims %s" % (name, ds[name].dims))
+        if "units" not in ds[name].attrs or "long_name" not in ds[name].attrs:
+            failures.append("%s lacks units/long_name" % name)
+    if not np.allclose(ds["mean_degree"].values, ds["edges"].values / 3000, rtol=1e-12):
+        failures.append("mean_degree != edges / smes")
+    if not ((ds["reciprocity"] >= 0).all() and (ds["reciprocity"] <= 1).all()):
+        failures.append("reciprocity outside [0, 1]")
+    if len(set(ds["edges"].values)) < 2:
+        failures.append("the networks of different replications do not differ")
+    with h5py.File(out, "r") as f:
+        t = f["network/edges_replication_0"]
+        g, b, s = t["guarantor"][:], t["borrower"][:], t["share"][:]
+        if len(g) != int(ds["edges"].values[0]):
+            failures.append("edge table has %d rows, edges[0] = %g" % (len(g), ds["edges"][0]))
+        if (g == b).any():
+            failures.append("self-loop in the edge table")
+        total = np.zeros(3000)
+        np.add.at(total, b.astype(int), s)
+        covered = total[total > 0]
+        if not np.allclose(covered, 0.8, rtol=1e-12):
+            failures.append("shares per borrower do not sum to network.coverage")
+    for f_ in failures:
+        print("FAIL:", f_)
+    print("%d failures" % len(failures))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
