@@ -62,7 +62,7 @@ static int cmp_u32(const void *a, const void *b)
 
 cr_status cr_contagion_run(const cr_graph *g, const cr_graph *rec, const double *loan,
                            double *equity, uint8_t *state, double *paid_for, uint32_t *cascade,
-                           cr_contagion_stats *stats, cr_contagion_work *w)
+                           int32_t *round, cr_contagion_stats *stats, cr_contagion_work *w)
 {
     const size_t n = g->n;
     memset(stats, 0, sizeof *stats);
@@ -72,6 +72,8 @@ cr_status cr_contagion_run(const cr_graph *g, const cr_graph *rec, const double 
     for (size_t v = 0; v < n; v++) {
         paid_for[v] = 0.0;
         cascade[v] = (uint32_t)v;
+        if (round)
+            round[v] = state[v] == CR_NODE_FUNDAMENTAL ? 0 : -1;
         if (state[v] == CR_NODE_FUNDAMENTAL) {
             w->frontier[nf++] = (uint32_t)v;
             w->size[v] = 1;
@@ -121,6 +123,8 @@ cr_status cr_contagion_run(const cr_graph *g, const cr_graph *rec, const double 
             stats->lost += ratio * w->lost[v];
             if (due > have) {
                 state[v] = CR_NODE_CONTAGION;
+                if (round)
+                    round[v] = stats->rounds + 1;
                 w->next[nn++] = v;
                 stats->contagion++;
                 w->size[cascade[v]]++;

@@ -66,9 +66,10 @@ void cr_contagion_work_destroy(cr_contagion_work *w);
  * principal and liquid equity (reduced by what it pays). state[] is read and updated (ALIVE ->
  * CONTAGION); paid_for[b] receives what b's guarantors paid on b's loan; cascade[v]
  * the root (the lowest-id fundamental default whose calls reached v; v itself for a
- * fundamental default). CR_ENOMEM when scratch cannot grow. */
+ * fundamental default); round[v] (may be NULL) the round in which v failed (0 for
+ * a fundamental default, -1 if it did not fail). CR_ENOMEM when scratch cannot grow. */
 cr_status cr_contagion_run(const cr_graph *g, const cr_graph *rec, const double *loan,
                            double *equity, uint8_t *state, double *paid_for, uint32_t *cascade,
-                           cr_contagion_stats *stats, cr_contagion_work *w);
+                           int32_t *round, cr_contagion_stats *stats, cr_contagion_work *w);
 
 #endif

@@ -40,6 +40,8 @@
 struct cr_results {
     char *path;
     hid_t file;
+    hid_t events; /* /events/defaults, created on the first append (-1 before) */
+    hsize_t nevents;
     hid_t done;    /* /progress/done */
     hid_t *metric; /* [nmetrics] /metrics/<name> */
     size_t ncells, nreplications, nperiods, nmetrics;
@@ -441,6 +443,8 @@ static herr_t release(cr_results *r)
             rc = -1;
     if (r->done >= 0 && H5Dclose(r->done) < 0)
         rc = -1;
+    if (r->events >= 0 && H5Dclose(r->events) < 0)
+        rc = -1;
     if (r->file >= 0 && H5Fclose(r->file) < 0)
         rc = -1;
     free(r->metric);
@@ -462,7 +466,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
     cr_results *r = calloc(1, sizeof *r);
     if (!r)
         return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", s->path);
-    r->file = r->done = -1;
+    r->file = r->done = r->events = -1;
     r->ncells = s->ncells;
     r->nreplications = s->nreplications;
     r->nperiods = s->nperiods;
@@ -715,6 +719,84 @@ cr_status cr_results_write_table(cr_results *r, const char *group, const char *s
         return cr_diag_set(d, CR_EINVAL, "results: bad arguments to write_table");
     cr_i_results_quiet q = cr_i_results_quiet_begin();
     cr_status s = write_table_impl(r, group, sub, nrows, ncols, cols, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+/* ------------------------------------------------------------------ events */
+
+static hid_t event_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(cr_event));
+    if (t < 0)
+        return -1;
+    H5Tinsert(t, "cell", HOFFSET(cr_event, cell), H5T_NATIVE_UINT32);
+    H5Tinsert(t, "replication", HOFFSET(cr_event, replication), H5T_NATIVE_UINT32);
+    H5Tinsert(t, "period", HOFFSET(cr_event, period), H5T_NATIVE_INT32);
+    H5Tinsert(t, "sme", HOFFSET(cr_event, sme), H5T_NATIVE_UINT32);
+    H5Tinsert(t, "cause", HOFFSET(cr_event, cause), H5T_NATIVE_UINT8);
+    H5Tinsert(t, "cascade", HOFFSET(cr_event, cascade), H5T_NATIVE_UINT32);
+    H5Tinsert(t, "round", HOFFSET(cr_event, round), H5T_NATIVE_INT32);
+    H5Tinsert(t, "loan", HOFFSET(cr_event, loan), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+static cr_status append_events_impl(cr_results *r, cr_event *ev, size_t n, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    hid_t type = event_type();
+    if (type < 0)
+        return cr_i_results_note_h5(&c, CR_EHDF5, "cannot make the event type"), c.status;
+    if (r->events < 0) {
+        hid_t g = open_or_make_group(&c, r->file, "events");
+        hsize_t dim = 0, maxdim = H5S_UNLIMITED, chunk = 4096;
+        hid_t sp = H5Screate_simple(1, &dim, &maxdim), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        if (g >= 0 && sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 &&
+            H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 4) >= 0)
+            r->events = H5Dcreate2(g, "defaults", type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (r->events < 0)
+            cr_i_results_note_h5(&c, CR_EHDF5, "cannot create /events/defaults");
+        else
+            put_str_attr(&c, r->events, "long_name",
+                         "SME failures: cause 0 fundamental, 1 strategic, 2 contagion; cascade = "
+                         "root SME; round of calls (0: fundamental); loan = principal in default");
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        if (sp >= 0)
+            H5Sclose(sp);
+        if (g >= 0)
+            H5Gclose(g);
+    }
+    if (c.status == CR_OK && n > 0) {
+        hsize_t start = r->nevents, count = n, total = r->nevents + n;
+        hid_t fs = -1, ms = H5Screate_simple(1, &count, NULL);
+        int ok = H5Dset_extent(r->events, &total) >= 0 && (fs = H5Dget_space(r->events)) >= 0 &&
+                 H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+                 H5Dwrite(r->events, type, ms, fs, H5P_DEFAULT, ev) >= 0;
+        if (fs >= 0)
+            H5Sclose(fs);
+        if (ms >= 0)
+            H5Sclose(ms);
+        if (!ok)
+            cr_i_results_note_h5(&c, CR_EHDF5, "cannot append to /events/defaults");
+        else
+            r->nevents = total;
+    }
+    H5Tclose(type);
+    return c.status;
+}
+
+cr_status cr_results_append_events(cr_results *r, size_t cell, size_t replication, cr_event *events,
+                                   size_t n, cr_diag *d)
+{
+    if (!r || (n && !events))
+        return cr_diag_set(d, CR_EINVAL, "results: bad arguments to append_events");
+    for (size_t k = 0; k < n; k++) {
+        events[k].cell = (uint32_t)cell;
+        events[k].replication = (uint32_t)replication;
+    }
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = append_events_impl(r, events, n, d);
     cr_i_results_quiet_end(q);
     return s;
 }

@@ -81,6 +81,24 @@ cr_status cr_results_write_table(cr_results *r, const char *group, const char *s
                                  size_t ncols, const cr_var_desc *cols, const double *values,
                                  cr_diag *d);
 
+/* One failure of an SME (the optional /events/defaults table). */
+typedef struct {
+    uint32_t cell, replication;
+    int32_t period;
+    uint32_t sme;
+    uint8_t cause;    /* CR_CAUSE_* */
+    uint32_t cascade; /* the root SME of its cascade (itself for a fundamental failure) */
+    int32_t round;    /* round of calls in which it failed (0: fundamental) */
+    double loan;      /* principal of its loan in default (0: it had none) */
+} cr_event;
+
+enum { CR_CAUSE_FUNDAMENTAL = 0, CR_CAUSE_STRATEGIC = 1, CR_CAUSE_CONTAGION = 2 };
+
+/* Appends n events to /events/defaults (a chunked, compressed compound table
+ * created on first use), setting their cell and replication. */
+cr_status cr_results_append_events(cr_results *r, size_t cell, size_t replication, cr_event *events,
+                                   size_t n, cr_diag *d);
+
 /* Sets the root `status` attribute ("running", "interrupted", "failed", "complete"). */
 cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d);
 

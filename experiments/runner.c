@@ -133,6 +133,8 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
             st = cr_model_run_unit(model, &engine, modes[c], r, d);
             if (st == CR_OK)
                 st = cr_results_write_unit(res, c, r, model->values, d);
+            if (st == CR_OK && p->output.events)
+                st = cr_results_append_events(res, c, r, model->events, model->nevents, d);
             if (st == CR_OK && net_out && c == 0) {
                 for (size_t k = 0; k < CR_NET_INFO_COUNT; k++)
                     net_info[k * nrep + r] = model->net_info[k];

@@ -4,6 +4,8 @@
  * bears the rest. Then each bank's, guarantee company's, re-guarantor's, fund's and
  * the government's books are posted and the identities checked. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "models/lending.h"
 
@@ -193,9 +195,42 @@ static cr_status allocate_losses(cr_model *m, double *bank_loss)
     return CR_OK;
 }
 
+/* Records the period's failures (output.events) while their loans are still on the
+ * books: cause, cascade root and round from the cascade when there is a network. */
+static cr_status record_events(cr_model *m, int t)
+{
+    const cr_smes *s = &m->world->sme;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!(s->flags[i] & CR_F_FAILED))
+            continue;
+        if (m->nevents == m->events_cap) {
+            size_t cap = m->events_cap ? 2 * m->events_cap : 4096;
+            cr_event *e = realloc(m->events, cap * sizeof *e);
+            if (!e)
+                return cr_diag_set(&m->diag, CR_ENOMEM, "out of memory recording events");
+            m->events = e;
+            m->events_cap = cap;
+        }
+        cr_event *e = &m->events[m->nevents++];
+        memset(e, 0, sizeof *e);
+        e->period = t;
+        e->sme = (uint32_t)i;
+        e->cause = (s->flags[i] & CR_F_CONTAGION) ? CR_CAUSE_CONTAGION : CR_CAUSE_FUNDAMENTAL;
+        e->cascade = m->net ? m->net_cascade[i] : (uint32_t)i;
+        e->round = m->net ? m->net_round[i] : 0;
+        e->loan = (s->flags[i] & CR_F_DEFAULTED) ? s->loan[i] : 0.0;
+    }
+    return CR_OK;
+}
+
 cr_status cr_lend_books(void *model, int t)
 {
     cr_model *m = model;
+    if (m->p->output.events) {
+        cr_status est = record_events(m, t);
+        if (est != CR_OK)
+            return est;
+    }
     cr_banks *b = &m->world->bank;
     const double payout = m->p->bank.dividend_payout;
     const double target = m->p->bank.target_capital_ratio;
@@ -294,8 +329,9 @@ cr_status cr_lend_cascade(void *model, int t)
     cr_smes *s = &m->world->sme;
     const size_t n = s->n;
     /* net_state and net_loss were set by cr_lend_outcomes */
-    cr_status st = cr_contagion_run(m->net, m->supply, m->net_loss, s->equity, m->net_state,
-                                    m->net_paid, m->net_cascade, &m->net_stats, &m->net_work);
+    cr_status st =
+        cr_contagion_run(m->net, m->supply, m->net_loss, s->equity, m->net_state, m->net_paid,
+                         m->net_cascade, m->net_round, &m->net_stats, &m->net_work);
     if (st != CR_OK)
         return cr_diag_set(&m->diag, st, "guarantee cascade: %s", cr_status_message(st));
     double loans = 0.0;

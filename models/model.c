@@ -189,8 +189,9 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
         m->net_paid = calloc(nsme + 1, sizeof *m->net_paid);
         m->net_loss = calloc(nsme + 1, sizeof *m->net_loss);
         m->net_cascade = calloc(nsme + 1, sizeof *m->net_cascade);
+        m->net_round = calloc(nsme + 1, sizeof *m->net_round);
         cr_contagion_work_init(&m->net_work);
-        if (!m->net_state || !m->net_paid || !m->net_loss || !m->net_cascade)
+        if (!m->net_state || !m->net_paid || !m->net_loss || !m->net_cascade || !m->net_round)
             st = CR_ENOMEM;
     }
     if (st == CR_OK && need_tranche) {
@@ -259,6 +260,8 @@ void cr_model_free(cr_model **mp)
     free(m->net_paid);
     free(m->net_loss);
     free(m->net_cascade);
+    free(m->net_round);
+    free(m->events);
     cr_contagion_work_destroy(&m->net_work);
     if (m->tranche_ok)
         cr_tranche_destroy(&m->tranche);
@@ -524,6 +527,7 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
                            mode->name);
     m->mode = mode;
     m->replication = rep;
+    m->nevents = 0;
     set_mode(m, mode);
     m->z = 0.0;
     for (size_t k = 0; k < (size_t)CR_METRIC_COUNT * (size_t)m->periods; k++)

@@ -153,6 +153,10 @@ typedef struct cr_model {
     cr_graph *net;
     cr_graph *supply;                   /* buyer -> suppliers with their receivables (NULL: none) */
     double net_info[CR_NET_INFO_COUNT]; /* statistics of this replication's network */
+    int32_t *net_round;                 /* round in which an SME failed in the cascade */
+    /* the unit's failures (output.events), recorded each period */
+    cr_event *events;
+    size_t nevents, events_cap;
     uint8_t *net_state;
     double *net_paid;
     double *net_loss; /* what a default would cost: loan x LGD (the calls' base) */

@@ -130,6 +130,9 @@ static const cr_field fields[] = {
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
      "financing modes to run (credere modes lists them); each is one cell", NULL},
     /* output */
+    {"output.events", CR_FT_BOOL, OFF(output.events), "false", NO_RANGE, NULL, "",
+     "write /events/defaults: every SME failure with its period, cause (fundamental, "
+     "contagion), cascade root and round (docs/format.md)", NULL},
     {"output.network", CR_FT_BOOL, OFF(output.network), "false", NO_RANGE, NULL, "",
      "write /network: the guarantee network's statistics per replication and its edge list "
      "for replication 0 (needs network.generator)", NULL},

@@ -88,6 +88,7 @@ typedef struct {
     struct {
         int64_t compression;
         int network;
+        int events;
     } output;
     struct {
         int generator; /* index into cr_params_network_generators(); 0: none */

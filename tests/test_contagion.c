@@ -25,7 +25,7 @@ static void run(const cr_graph *g, const double *loan, double *equity, uint8_t *
 {
     cr_contagion_work w;
     cr_contagion_work_init(&w);
-    CR_CHECK(cr_contagion_run(g, NULL, loan, equity, state, paid, cascade, st, &w) == CR_OK);
+    CR_CHECK(cr_contagion_run(g, NULL, loan, equity, state, paid, cascade, NULL, st, &w) == CR_OK);
     cr_contagion_work_destroy(&w);
 }
 
@@ -111,7 +111,7 @@ static void test_receivables(void)
     cr_contagion_stats st;
     cr_contagion_work w;
     cr_contagion_work_init(&w);
-    CR_CHECK(cr_contagion_run(g, rec, loan, equity, state, paid, cascade, &st, &w) == CR_OK);
+    CR_CHECK(cr_contagion_run(g, rec, loan, equity, state, paid, cascade, NULL, &st, &w) == CR_OK);
     cr_contagion_work_destroy(&w);
     CR_CHECK(state[1] == CR_NODE_CONTAGION && state[2] == CR_NODE_ALIVE);
     CR_CHECK(equity[1] == 0.0 && equity[2] == 8.0 && equity[3] == 6.0);

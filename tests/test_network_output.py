@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The optional /network group (output.network): per-replication statistics of the
 guarantee network with named dimensions, and replication 0's edge list, consistent
-with each other and with the network's definition.
+with each other and with the network's definition. The optional /events/defaults
+table (output.events) agrees with the per-period metrics.
 
 usage: test_network_output.py CREDERE SOURCE_DIR WORK_DIR
 """
@@ -24,7 +25,8 @@ def main():
            "--quiet", "--set", "population.smes=3000", "--set", "experiment.periods=4",
            "--set", "experiment.burn_in=1", "--set", "experiment.replications=3",
            "--set", "network.generator=scale_free", "--set", "network.coverage=0.8",
-           "--set", "output.network=true", "--set", "modes=[direct]"]
+           "--set", "output.network=true", "--set", "output.events=true",
+           "--set", "modes=[direct, alliance]"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         sys.exit("FAIL: %s exited %d\n%s" % (" ".join(cmd), proc.returncode, proc.stderr))
@@ -54,6 +56,24 @@ def main():
         covered = total[total > 0]
         if not np.allclose(covered, 0.8, rtol=1e-12):
             failures.append("shares per borrower do not sum to network.coverage")
+    with h5py.File(out, "r") as f:
+        ev = f["events/defaults"][:]
+        for c in range(2):
+            for name, cause in [("fundamental_defaults", 0), ("contagion_defaults", 2)]:
+                metric = f["metrics"][name][c]  # [replication, period]
+                for r in range(3):
+                    for t in range(4):
+                        sel = ev[(ev["cell"] == c) & (ev["replication"] == r) &
+                                 (ev["period"] == t) & (ev["cause"] == cause) & (ev["loan"] > 0)]
+                        if len(sel) != metric[r, t]:
+                            failures.append("cell %d rep %d period %d: %d %s events, metric %g"
+                                            % (c, r, t, len(sel), name, metric[r, t]))
+        fund = ev[ev["cause"] == 0]
+        if not (fund["round"] == 0).all() or not (fund["cascade"] == fund["sme"]).all():
+            failures.append("fundamental events are not their own cascade roots in round 0")
+        cont = ev[ev["cause"] == 2]
+        if len(cont) == 0 or not (cont["round"] >= 1).all():
+            failures.append("no contagion events, or one in round 0")
     for f_ in failures:
         print("FAIL:", f_)
     print("%d failures" % len(failures))
