@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/debtrank.h"
 #include "models/lending.h"
 
 void cr_lend_losses(void *model, const cr_sweep *sw)
@@ -322,6 +323,36 @@ cr_status cr_lend_books(void *model, int t)
     return CR_OK;
 }
 
+/* DebtRank of the period's fundamental failures (Battiston et al. 2012, core/
+ * debtrank.h) on the guarantee network before the calls: a guarantor's exposure to a
+ * borrower is the call it would pay (its share of the borrower's loss), its equity
+ * its liquid equity (floored at a tiny positive amount), the values SMEs' loan
+ * demand. */
+static cr_status debtrank(cr_model *m)
+{
+    const cr_smes *s = &m->world->sme;
+    const cr_graph *g = m->net;
+    const size_t n = s->n;
+    double total = 0.0;
+    for (size_t b = 0; b < n; b++) {
+        for (size_t e = g->row_ptr[b]; e < g->row_ptr[b + 1]; e++)
+            m->dr_weight[e] = g->weight[e] * m->net_loss[b];
+        m->dr_equity[b] = s->equity[b] > 1e-9 ? s->equity[b] : 1e-9;
+        m->dr_shock[b] = m->net_state[b] == CR_NODE_FUNDAMENTAL ? 1.0 : 0.0;
+        m->dr_value[b] = s->demand[b];
+        total += s->demand[b];
+    }
+    for (size_t b = 0; b < n; b++)
+        m->dr_value[b] /= total;
+    cr_graph exposures = *g; /* same edges, exposures as weights */
+    exposures.weight = m->dr_weight;
+    cr_debtrank_info info;
+    cr_status st = cr_debtrank_compute(&exposures, m->dr_equity, m->dr_shock, m->dr_value,
+                                       m->dr_distress, &info, &m->diag);
+    m->debtrank = st == CR_OK ? info.total : 0.0;
+    return st;
+}
+
 cr_status cr_lend_cascade(void *model, int t)
 {
     (void)t;
@@ -329,6 +360,11 @@ cr_status cr_lend_cascade(void *model, int t)
     cr_smes *s = &m->world->sme;
     const size_t n = s->n;
     /* net_state and net_loss were set by cr_lend_outcomes */
+    if (m->p->network.debtrank) {
+        cr_status dst = debtrank(m);
+        if (dst != CR_OK)
+            return dst;
+    }
     cr_status st =
         cr_contagion_run(m->net, m->supply, m->net_loss, s->equity, m->net_state, m->net_paid,
                          m->net_cascade, m->net_round, &m->net_stats, &m->net_work);

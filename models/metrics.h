@@ -91,6 +91,9 @@
       "rounds of guarantee calls in which someone failed (0 without a guarantee network)")         \
     X(CR_M_NETWORK_PAYOUTS, "network_payouts", "million yuan per period",                          \
       "guarantee calls paid by SMEs to their borrowers' banks (0 without a guarantee network)")    \
+    X(CR_M_DEBTRANK, "debtrank", "1",                                                              \
+      "DebtRank of the period's fundamental failures on the guarantee network, weighted by "       \
+      "loan demand (0 unless network.debtrank)")                                                   \
     X(CR_M_RECEIVABLES_LOST, "receivables_lost", "million yuan per period",                        \
       "receivables suppliers lost on failed buyers (0 without supply-chain links)")                \
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \

@@ -190,6 +190,14 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
         m->net_loss = calloc(nsme + 1, sizeof *m->net_loss);
         m->net_cascade = calloc(nsme + 1, sizeof *m->net_cascade);
         m->net_round = calloc(nsme + 1, sizeof *m->net_round);
+        if (p->network.debtrank) {
+            m->dr_equity = calloc(nsme + 1, sizeof *m->dr_equity);
+            m->dr_shock = calloc(nsme + 1, sizeof *m->dr_shock);
+            m->dr_value = calloc(nsme + 1, sizeof *m->dr_value);
+            m->dr_distress = calloc(nsme + 1, sizeof *m->dr_distress);
+            if (!m->dr_equity || !m->dr_shock || !m->dr_value || !m->dr_distress)
+                st = CR_ENOMEM;
+        }
         cr_contagion_work_init(&m->net_work);
         if (!m->net_state || !m->net_paid || !m->net_loss || !m->net_cascade || !m->net_round)
             st = CR_ENOMEM;
@@ -261,6 +269,11 @@ void cr_model_free(cr_model **mp)
     free(m->net_loss);
     free(m->net_cascade);
     free(m->net_round);
+    free(m->dr_weight);
+    free(m->dr_equity);
+    free(m->dr_shock);
+    free(m->dr_value);
+    free(m->dr_distress);
     free(m->events);
     cr_contagion_work_destroy(&m->net_work);
     if (m->tranche_ok)
@@ -583,6 +596,12 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
             st = build_supply(m, rep, d);
         if (st == CR_OK && p->output.network)
             st = network_info(m, d);
+        if (st == CR_OK && p->network.debtrank) {
+            free(m->dr_weight);
+            m->dr_weight = malloc((m->net->m + 1) * sizeof *m->dr_weight);
+            if (!m->dr_weight)
+                st = cr_diag_set(d, CR_ENOMEM, "out of memory for DebtRank");
+        }
         if (st != CR_OK)
             return st;
         m->phases.phase[CR_PHASE_OUTCOMES].global = cr_lend_cascade;

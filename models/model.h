@@ -154,6 +154,10 @@ typedef struct cr_model {
     cr_graph *supply;                   /* buyer -> suppliers with their receivables (NULL: none) */
     double net_info[CR_NET_INFO_COUNT]; /* statistics of this replication's network */
     int32_t *net_round;                 /* round in which an SME failed in the cascade */
+    /* DebtRank buffers (network.debtrank): exposures on the network's edges, and
+     * per SME equity, shock, value and distress */
+    double *dr_weight, *dr_equity, *dr_shock, *dr_value, *dr_distress;
+    double debtrank;
     /* the unit's failures (output.events), recorded each period */
     cr_event *events;
     size_t nevents, events_cap;

@@ -142,6 +142,9 @@ static const cr_field fields[] = {
     {"network.edges", CR_FT_STRING, OFF(network.edges), "\"\"", NO_RANGE, NULL, "",
      "file: an empirical edge list, CSV 'guarantor,borrower,amount' (SME slots 0..smes-1) "
      "or FILE.h5:/DATASET ([m, 3]); relative paths from the working directory", NULL},
+    {"network.debtrank", CR_FT_BOOL, OFF(network.debtrank), "false", NO_RANGE, NULL, "",
+     "compute DebtRank each period: the distress the period's fundamental failures cause "
+     "through the guarantee network (metric debtrank; costs O(edges log n) a period)", NULL},
     {"network.coverage", CR_FT_DOUBLE, OFF(network.coverage), "1", IN(0, 1), NULL, "1",
      "share of a borrower's loan its SME guarantors guarantee together (split equally)", NULL},
     {"network.group_size", CR_FT_INT, OFF(network.group_size), "5", IN(2, 1e9), NULL, "SMEs",

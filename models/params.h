@@ -97,6 +97,7 @@ typedef struct {
         double pair_share, mean_degree, reciprocity;
         int star_mutual;
         char edges[CR_CONFIG_STR_MAX];
+        int debtrank;
     } network;
     struct {
         int generator; /* as network.generator */

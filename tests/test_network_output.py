@@ -26,6 +26,7 @@ def main():
            "--set", "experiment.burn_in=1", "--set", "experiment.replications=3",
            "--set", "network.generator=scale_free", "--set", "network.coverage=0.8",
            "--set", "output.network=true", "--set", "output.events=true",
+           "--set", "network.debtrank=true",
            "--set", "modes=[direct, alliance]"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
@@ -68,6 +69,9 @@ def main():
                         if len(sel) != metric[r, t]:
                             failures.append("cell %d rep %d period %d: %d %s events, metric %g"
                                             % (c, r, t, len(sel), name, metric[r, t]))
+        dr = f["metrics"]["debtrank"][:]
+        if not ((dr >= 0).all() and (dr <= 1).all() and (dr > 0).any()):
+            failures.append("debtrank outside [0, 1] or never positive")
         fund = ev[ev["cause"] == 0]
         if not (fund["round"] == 0).all() or not (fund["cascade"] == fund["sme"]).all():
             failures.append("fundamental events are not their own cascade roots in round 0")
