@@ -331,6 +331,8 @@ cr_status cr_lend_measure(void *model, int t)
         v[CR_M_NETWORK_PAYOUTS] = m->net_stats.paid;
         v[CR_M_RECEIVABLES_LOST] = m->net_stats.lost;
         v[CR_M_DEBTRANK] = m->p->network.debtrank ? m->debtrank : 0.0;
+        v[CR_M_CLEARING_DEFAULTS] = m->p->network.clearing ? m->clearing_defaults : 0.0;
+        v[CR_M_CLEARING_SHORTFALL] = m->p->network.clearing ? m->clearing_shortfall : 0.0;
     }
     v[CR_M_BANK_LOSS_RATE] =
         a[CR_A_AT_RISK_AMT] > 0 ? m->holder_paid[CR_H_BANK] / a[CR_A_AT_RISK_AMT] : 0.0;

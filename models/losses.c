@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clearing.h"
 #include "core/debtrank.h"
 #include "models/lending.h"
 
@@ -323,6 +324,48 @@ cr_status cr_lend_books(void *model, int t)
     return CR_OK;
 }
 
+/* The Eisenberg-Noe clearing vector (core/clearing.h) of the period's obligations
+ * before the cascade: receivables between SMEs (buyer owes supplier) and the
+ * guarantee calls the fundamental failures trigger (owed to banks, external), paid
+ * from liquid equity. */
+static cr_status clearing(cr_model *m)
+{
+    const cr_smes *s = &m->world->sme;
+    const cr_graph *g = m->net;
+    const size_t n = s->n;
+    for (size_t v = 0; v < n; v++) {
+        m->cl_ext[v] = 0.0;
+        m->cl_assets[v] = s->equity[v] > 0.0 ? s->equity[v] : 0.0;
+    }
+    for (size_t b = 0; b < n; b++)
+        if (m->net_state[b] == CR_NODE_FUNDAMENTAL)
+            for (size_t e = g->row_ptr[b]; e < g->row_ptr[b + 1]; e++)
+                m->cl_ext[g->col[e]] += g->weight[e] * m->net_loss[b];
+    cr_graph none = {n, 0, NULL, NULL, NULL};
+    size_t *zero = NULL;
+    const cr_graph *liab = m->supply;
+    if (!liab) { /* no receivables: an empty liabilities graph */
+        zero = calloc(n + 1, sizeof *zero);
+        if (!zero)
+            return cr_diag_set(&m->diag, CR_ENOMEM, "out of memory for the clearing");
+        none.row_ptr = zero;
+        liab = &none;
+    }
+    cr_clearing_info info;
+    cr_status st =
+        cr_clearing_solve(liab, m->cl_assets, m->cl_ext, m->cl_pay, m->cl_def, &info, &m->diag);
+    if (st == CR_OK) {
+        cr_clearing_obligations(liab, m->cl_ext, m->cl_pbar);
+        double shortfall = 0.0;
+        for (size_t v = 0; v < n; v++)
+            shortfall += m->cl_pbar[v] - m->cl_pay[v];
+        m->clearing_shortfall = shortfall;
+        m->clearing_defaults = (double)info.defaults;
+    }
+    free(zero);
+    return st;
+}
+
 /* DebtRank of the period's fundamental failures (Battiston et al. 2012, core/
  * debtrank.h) on the guarantee network before the calls: a guarantor's exposure to a
  * borrower is the call it would pay (its share of the borrower's loss), its equity
@@ -360,6 +403,11 @@ cr_status cr_lend_cascade(void *model, int t)
     cr_smes *s = &m->world->sme;
     const size_t n = s->n;
     /* net_state and net_loss were set by cr_lend_outcomes */
+    if (m->p->network.clearing) {
+        cr_status cst = clearing(m);
+        if (cst != CR_OK)
+            return cst;
+    }
     if (m->p->network.debtrank) {
         cr_status dst = debtrank(m);
         if (dst != CR_OK)

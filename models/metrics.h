@@ -94,6 +94,11 @@
     X(CR_M_DEBTRANK, "debtrank", "1",                                                              \
       "DebtRank of the period's fundamental failures on the guarantee network, weighted by "       \
       "loan demand (0 unless network.debtrank)")                                                   \
+    X(CR_M_CLEARING_DEFAULTS, "clearing_defaults", "SMEs",                                         \
+      "SMEs that cannot pay all their obligations at the Eisenberg-Noe clearing vector (0 "        \
+      "unless network.clearing)")                                                                  \
+    X(CR_M_CLEARING_SHORTFALL, "clearing_shortfall", "million yuan per period",                    \
+      "obligations unpaid at the clearing vector (0 unless network.clearing)")                     \
     X(CR_M_RECEIVABLES_LOST, "receivables_lost", "million yuan per period",                        \
       "receivables suppliers lost on failed buyers (0 without supply-chain links)")                \
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \

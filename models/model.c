@@ -190,6 +190,15 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
         m->net_loss = calloc(nsme + 1, sizeof *m->net_loss);
         m->net_cascade = calloc(nsme + 1, sizeof *m->net_cascade);
         m->net_round = calloc(nsme + 1, sizeof *m->net_round);
+        if (p->network.clearing) {
+            m->cl_assets = calloc(nsme + 1, sizeof *m->cl_assets);
+            m->cl_ext = calloc(nsme + 1, sizeof *m->cl_ext);
+            m->cl_pay = calloc(nsme + 1, sizeof *m->cl_pay);
+            m->cl_pbar = calloc(nsme + 1, sizeof *m->cl_pbar);
+            m->cl_def = calloc(nsme + 1, sizeof *m->cl_def);
+            if (!m->cl_assets || !m->cl_ext || !m->cl_pay || !m->cl_pbar || !m->cl_def)
+                st = CR_ENOMEM;
+        }
         if (p->network.debtrank) {
             m->dr_equity = calloc(nsme + 1, sizeof *m->dr_equity);
             m->dr_shock = calloc(nsme + 1, sizeof *m->dr_shock);
@@ -269,6 +278,11 @@ void cr_model_free(cr_model **mp)
     free(m->net_loss);
     free(m->net_cascade);
     free(m->net_round);
+    free(m->cl_assets);
+    free(m->cl_ext);
+    free(m->cl_pay);
+    free(m->cl_pbar);
+    free(m->cl_def);
     free(m->dr_weight);
     free(m->dr_equity);
     free(m->dr_shock);

@@ -158,6 +158,10 @@ typedef struct cr_model {
      * per SME equity, shock, value and distress */
     double *dr_weight, *dr_equity, *dr_shock, *dr_value, *dr_distress;
     double debtrank;
+    /* Eisenberg-Noe buffers (network.clearing) */
+    double *cl_assets, *cl_ext, *cl_pay, *cl_pbar;
+    uint8_t *cl_def;
+    double clearing_shortfall, clearing_defaults;
     /* the unit's failures (output.events), recorded each period */
     cr_event *events;
     size_t nevents, events_cap;

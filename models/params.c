@@ -145,6 +145,9 @@ static const cr_field fields[] = {
     {"network.debtrank", CR_FT_BOOL, OFF(network.debtrank), "false", NO_RANGE, NULL, "",
      "compute DebtRank each period: the distress the period's fundamental failures cause "
      "through the guarantee network (metric debtrank; costs O(edges log n) a period)", NULL},
+    {"network.clearing", CR_FT_BOOL, OFF(network.clearing), "false", NO_RANGE, NULL, "",
+     "compute the Eisenberg-Noe clearing vector of each period's obligations (receivables "
+     "between SMEs, guarantee calls owed to banks) on liquid equity (metrics clearing_*)", NULL},
     {"network.coverage", CR_FT_DOUBLE, OFF(network.coverage), "1", IN(0, 1), NULL, "1",
      "share of a borrower's loan its SME guarantors guarantee together (split equally)", NULL},
     {"network.group_size", CR_FT_INT, OFF(network.group_size), "5", IN(2, 1e9), NULL, "SMEs",

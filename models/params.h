@@ -98,6 +98,7 @@ typedef struct {
         int star_mutual;
         char edges[CR_CONFIG_STR_MAX];
         int debtrank;
+        int clearing;
     } network;
     struct {
         int generator; /* as network.generator */

@@ -26,7 +26,8 @@ def main():
            "--set", "experiment.burn_in=1", "--set", "experiment.replications=3",
            "--set", "network.generator=scale_free", "--set", "network.coverage=0.8",
            "--set", "output.network=true", "--set", "output.events=true",
-           "--set", "network.debtrank=true",
+           "--set", "network.debtrank=true", "--set", "network.clearing=true",
+           "--set", "supply.generator=stars",
            "--set", "modes=[direct, alliance]"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
@@ -72,6 +73,12 @@ def main():
         dr = f["metrics"]["debtrank"][:]
         if not ((dr >= 0).all() and (dr <= 1).all() and (dr > 0).any()):
             failures.append("debtrank outside [0, 1] or never positive")
+        cd, cs = f["metrics"]["clearing_defaults"][:], f["metrics"]["clearing_shortfall"][:]
+        if not ((cd >= 0).all() and (cs >= -1e-9).all() and (cd > 0).any()):
+            failures.append("clearing metrics negative or never positive")
+        # every SME that defaults at the clearing vector owes something it cannot pay
+        if ((cd > 0) & (cs <= 0)).any():
+            failures.append("clearing defaults without a shortfall")
         fund = ev[ev["cause"] == 0]
         if not (fund["round"] == 0).all() or not (fund["cascade"] == fund["sme"]).all():
             failures.append("fundamental events are not their own cascade roots in round 0")
