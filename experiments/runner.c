@@ -153,6 +153,18 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
                     else
                         cr_diag_set(d, st, "out of memory");
                     free(edges);
+                    static const cr_var_desc dcols[3] = {
+                        {"degree", "SMEs", "degree k"},
+                        {"borrowers", "SMEs", "SMEs with k guarantors (in-degree)"},
+                        {"guarantors", "SMEs", "SMEs that guarantee k borrowers (out-degree)"},
+                    };
+                    double *deg = NULL;
+                    if (st == CR_OK && (st = cr_model_network_degrees(model, &deg, &rows)) == CR_OK)
+                        st = cr_results_write_table(res, "network", "degrees_replication_0", rows,
+                                                    3, dcols, deg, d);
+                    else if (st == CR_ENOMEM)
+                        cr_diag_set(d, st, "out of memory");
+                    free(deg);
                 }
             }
             if (st == CR_OK) {

@@ -362,6 +362,40 @@ static cr_status network_info(cr_model *m, cr_diag *d)
     return st == CR_ENOMEM ? cr_diag_set(d, st, "out of memory measuring the network") : st;
 }
 
+cr_status cr_model_network_degrees(const cr_model *m, double **out, size_t *nrows)
+{
+    const cr_graph *g = m->net;
+    *out = NULL;
+    *nrows = 0;
+    if (!g)
+        return CR_OK;
+    size_t *in = calloc(g->n + 1, sizeof *in), maxdeg = 0;
+    if (!in)
+        return CR_ENOMEM;
+    cr_graph_in_degrees(g, in);
+    for (size_t v = 0; v < g->n; v++) {
+        size_t row = g->row_ptr[v + 1] - g->row_ptr[v];
+        maxdeg = row > maxdeg ? row : maxdeg;
+        maxdeg = in[v] > maxdeg ? in[v] : maxdeg;
+    }
+    size_t rows = maxdeg + 1;
+    double *v = calloc(3 * rows, sizeof *v);
+    if (!v) {
+        free(in);
+        return CR_ENOMEM;
+    }
+    for (size_t k = 0; k < rows; k++)
+        v[k] = (double)k;
+    for (size_t u = 0; u < g->n; u++) {
+        v[rows + (g->row_ptr[u + 1] - g->row_ptr[u])] += 1.0; /* guarantors of borrower u */
+        v[2 * rows + in[u]] += 1.0;                           /* guarantees of guarantor u */
+    }
+    free(in);
+    *out = v;
+    *nrows = rows;
+    return CR_OK;
+}
+
 cr_status cr_model_network_edges(const cr_model *m, double **out, size_t *nrows)
 {
     const cr_graph *g = m->net;

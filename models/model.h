@@ -193,6 +193,11 @@ cr_status cr_lender_prior(const cr_params *p, double *mean, double *prec, char *
  * 3 x nrows values, column-major (free() it); NULL and 0 without a network. */
 cr_status cr_model_network_edges(const cr_model *m, double **out, size_t *nrows);
 
+/* The degree distributions of the current unit's guarantee network as a table of
+ * nrows rows, column-major (free() it): degree k, borrowers with k guarantors,
+ * guarantors with k guarantees. NULL and 0 without a network. */
+cr_status cr_model_network_degrees(const cr_model *m, double **out, size_t *nrows);
+
 /* Creates a model for the parameters p (which must outlive it): allocates the world
  * and every buffer once. Errors: CR_ENOMEM; CR_ENUMERIC when a derived constant
  * (the lenders' prior) cannot be computed. */

@@ -51,6 +51,11 @@ def main():
         g, b, s = t["guarantor"][:], t["borrower"][:], t["share"][:]
         if len(g) != int(ds["edges"].values[0]):
             failures.append("edge table has %d rows, edges[0] = %g" % (len(g), ds["edges"][0]))
+        dg = f["network/degrees_replication_0"]
+        if int(dg["borrowers"][:].sum()) != 3000 or int(dg["guarantors"][:].sum()) != 3000:
+            failures.append("degree distributions do not count every SME once")
+        if int((dg["degree"][:] * dg["borrowers"][:]).sum()) != len(g):
+            failures.append("in-degree distribution does not add up to the edges")
         if (g == b).any():
             failures.append("self-loop in the edge table")
         total = np.zeros(3000)
