@@ -13,6 +13,7 @@
 #include <hdf5.h>
 
 #include "core/config.h"
+#include "core/csv.h"
 #include "cr_buildinfo.h"
 
 #define CSV_MAX_FIELDS 32
@@ -65,112 +66,31 @@ static int index_add(cr_netio_nodes *nd, size_t i)
 
 /* ------------------------------------------------------------------ CSV reading */
 
+/* The shared reader (core/csv.h) with RFC 4180 quotes and at most
+ * CSV_MAX_FIELDS fields, plus the width the header sets. */
 typedef struct {
-    FILE *f;
-    const char *path;
-    size_t line; /* of the current record, 1-based */
-    char *buf;
-    size_t cap;
-    char *field[CSV_MAX_FIELDS];
-    int nf;
+    cr_csv c;
     int ncols;            /* fields every record must have (0: the header is not read yet) */
     const char *expected; /* the header, for messages */
 } csv_reader;
 
-/* Splits the line in r->buf into fields, in place. */
-static cr_status csv_split(csv_reader *r, cr_diag *d)
-{
-    char *p = r->buf;
-    r->nf = 0;
-    for (;;) {
-        if (r->nf == CSV_MAX_FIELDS)
-            return cr_diag_set(d, CR_EINPUT, "%s:%zu: more than %d fields", r->path, r->line,
-                               CSV_MAX_FIELDS);
-        p += strspn(p, " \t");
-        char *start = p;
-        int more;
-        if (*p == '"') { /* quoted: "" is a quote; unquoted in place */
-            char *out = p++;
-            for (;;) {
-                if (*p == '\0')
-                    return cr_diag_set(d, CR_EINPUT, "%s:%zu: unterminated quoted field", r->path,
-                                       r->line);
-                if (*p == '"' && p[1] != '"') {
-                    p++;
-                    break;
-                }
-                p += *p == '"' ? 2 : 1;
-                *out++ = p[-1];
-            }
-            *out = '\0';
-            p += strspn(p, " \t");
-            if (*p != ',' && *p != '\0')
-                return cr_diag_set(d, CR_EINPUT, "%s:%zu: text after the quoted field \"%s\"",
-                                   r->path, r->line, start);
-            more = *p == ',';
-            p += more;
-        } else {
-            char *c = p + strcspn(p, ","), *e = c;
-            more = *c == ',';
-            while (e > start && (e[-1] == ' ' || e[-1] == '\t'))
-                e--;
-            *e = '\0';
-            p = more ? c + 1 : c;
-        }
-        r->field[r->nf++] = start;
-        if (!more)
-            return CR_OK;
-    }
-}
-
-/* Reads the next non-blank line and splits it. Returns 1 with a record, 0 at the
+/* Reads the next record and checks its width. Returns 1 with a record, 0 at the
  * end of the file, -1 on error (*st and d set). */
 static int csv_next(csv_reader *r, cr_status *st, cr_diag *d)
 {
-    for (;;) {
-        errno = 0;
-        ssize_t len = getline(&r->buf, &r->cap, r->f);
-        if (len < 0) {
-            if (ferror(r->f)) {
-                int e = errno ? errno : EIO;
-                *st = cr_diag_set(d, e == ENOMEM ? CR_ENOMEM : CR_EIO, "%s:%zu: read error: %s",
-                                  r->path, r->line + 1, strerror(e));
-                return -1;
-            }
-            return 0;
-        }
-        r->line++;
-        char *s = r->buf;
-        if (r->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
-            memmove(s, s + 3, strlen(s + 3) + 1);
-        s[strcspn(s, "\r\n")] = '\0';
-        if (s[strspn(s, " \t")] == '\0')
-            continue; /* blank line */
-        *st = csv_split(r, d);
-        if (*st == CR_OK && r->ncols && r->nf != r->ncols)
-            *st = cr_diag_set(d, CR_EINPUT, "%s:%zu: expected %d fields (%s), got %d", r->path,
-                              r->line, r->ncols, r->expected, r->nf);
-        return *st == CR_OK ? 1 : -1;
+    int got = cr_csv_next(&r->c, st, d);
+    if (got > 0 && r->ncols && r->c.nf != r->ncols) {
+        *st = cr_diag_set(d, CR_EINPUT, "%s:%zu: expected %d fields (%s), got %d", r->c.path,
+                          cr_csv_line(&r->c), r->ncols, r->expected, r->c.nf);
+        return -1;
     }
+    return got;
 }
 
 static cr_status csv_open(csv_reader *r, const char *path, cr_diag *d)
 {
-    *r = (csv_reader){.path = path};
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
-    r->f = fopen(path, "r");
-    if (!r->f)
-        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    return CR_OK;
-}
-
-static void csv_close(csv_reader *r)
-{
-    if (r->f)
-        fclose(r->f);
-    free(r->buf);
+    *r = (csv_reader){.ncols = 0};
+    return cr_csv_open(&r->c, path, CSV_MAX_FIELDS, CR_CSV_QUOTED | CR_CSV_FIELD_LIMIT, d);
 }
 
 /* Reads the header and maps each of the ncols known columns to its field index
@@ -185,12 +105,12 @@ static cr_status csv_header(csv_reader *r, const char *const *names, const int *
     if (got < 0)
         return st;
     if (got == 0)
-        return cr_diag_set(d, CR_EINPUT, "%s:1: empty file (expected the header '%s')", r->path,
+        return cr_diag_set(d, CR_EINPUT, "%s:1: empty file (expected the header '%s')", r->c.path,
                            expected);
     for (int k = 0; k < ncols; k++)
         col[k] = -1;
-    for (int f = 0; f < r->nf; f++) {
-        const char *h = r->field[f];
+    for (int f = 0; f < r->c.nf; f++) {
+        const char *h = r->c.field[f];
         int k = 0;
         while (k < ncols && strcmp(h, names[k]) != 0)
             k++;
@@ -198,20 +118,20 @@ static cr_status csv_header(csv_reader *r, const char *const *names, const int *
             const char *best = h[0] ? cr_suggest(h, names, (size_t)ncols) : NULL;
             return cr_diag_set(d, CR_EINPUT,
                                "%s:%zu: unknown column '%s'%s%s%s (expected the header '%s')",
-                               r->path, r->line, h, best ? "; did you mean '" : "",
+                               r->c.path, cr_csv_line(&r->c), h, best ? "; did you mean '" : "",
                                best ? best : "", best ? "'?" : "", expected);
         }
         if (col[k] >= 0)
-            return cr_diag_set(d, CR_EINPUT, "%s:%zu: column '%s' appears twice", r->path, r->line,
-                               h);
+            return cr_diag_set(d, CR_EINPUT, "%s:%zu: column '%s' appears twice", r->c.path,
+                               cr_csv_line(&r->c), h);
         col[k] = f;
     }
     for (int k = 0; k < ncols; k++)
         if (required[k] && col[k] < 0)
             return cr_diag_set(d, CR_EINPUT,
-                               "%s:%zu: missing column '%s' (expected the header '%s')", r->path,
-                               r->line, names[k], expected);
-    r->ncols = r->nf;
+                               "%s:%zu: missing column '%s' (expected the header '%s')", r->c.path,
+                               cr_csv_line(&r->c), names[k], expected);
+    r->ncols = r->c.nf;
     return CR_OK;
 }
 
@@ -222,11 +142,11 @@ static cr_status csv_number(const csv_reader *r, const char *name, const char *s
     char *end;
     double x = strtod(s, &end);
     if (end == s || *end)
-        return cr_diag_set(d, CR_EINPUT, "%s:%zu: %s: expected a number, got '%s'", r->path,
-                           r->line, name, s);
+        return cr_diag_set(d, CR_EINPUT, "%s:%zu: %s: expected a number, got '%s'", r->c.path,
+                           cr_csv_line(&r->c), name, s);
     if (!isfinite(x))
-        return cr_diag_set(d, CR_EINPUT, "%s:%zu: %s: expected a finite number, got '%s'", r->path,
-                           r->line, name, s);
+        return cr_diag_set(d, CR_EINPUT, "%s:%zu: %s: expected a finite number, got '%s'",
+                           r->c.path, cr_csv_line(&r->c), name, s);
     *v = x;
     return CR_OK;
 }
@@ -269,34 +189,35 @@ static const char *const node_cols[NC_COUNT] = {"id", "external_assets", "extern
 static cr_status add_node(cr_netio_nodes *nd, size_t *cap, const csv_reader *r, const int *col,
                           unsigned flags, cr_diag *d)
 {
-    const char *id = r->field[col[NC_ID]];
+    const char *id = r->c.field[col[NC_ID]];
     if (!id[0])
-        return cr_diag_set(d, CR_EINPUT, "%s:%zu: id: empty node id", r->path, r->line);
+        return cr_diag_set(d, CR_EINPUT, "%s:%zu: id: empty node id", r->c.path,
+                           cr_csv_line(&r->c));
     size_t prev = cr_netio_nodes_find(nd, id);
     if (prev != CR_NETIO_NONE)
         return cr_diag_set(d, CR_EINPUT, "%s:%zu: id: duplicate node id '%s' (first on line %zu)",
-                           r->path, r->line, id, nd->line[prev]);
+                           r->c.path, cr_csv_line(&r->c), id, nd->line[prev]);
     if (nd->n >= CR_GRAPH_MAX_NODES - 1)
-        return cr_diag_set(d, CR_EINPUT, "%s:%zu: too many nodes", r->path, r->line);
+        return cr_diag_set(d, CR_EINPUT, "%s:%zu: too many nodes", r->c.path, cr_csv_line(&r->c));
     double v[NC_COUNT] = {0};
     for (int k = NC_EA; k < NC_COUNT; k++) {
         if (col[k] < 0)
             continue;
-        cr_status st = csv_number(r, node_cols[k], r->field[col[k]], &v[k], d);
+        cr_status st = csv_number(r, node_cols[k], r->c.field[col[k]], &v[k], d);
         if (st != CR_OK)
             return st;
     }
     for (int k = NC_EA; k <= NC_EL; k++)
         if (v[k] < 0.0)
-            return cr_diag_set(d, CR_EINPUT, "%s:%zu: %s: must not be negative, got %s", r->path,
-                               r->line, node_cols[k], r->field[col[k]]);
+            return cr_diag_set(d, CR_EINPUT, "%s:%zu: %s: must not be negative, got %s", r->c.path,
+                               cr_csv_line(&r->c), node_cols[k], r->c.field[col[k]]);
     if (col[NC_SH] >= 0 && !(v[NC_SH] >= 0.0 && v[NC_SH] <= 1.0))
         return cr_diag_set(d, CR_EINPUT, "%s:%zu: shock: expected a number in [0, 1], got %s",
-                           r->path, r->line, r->field[col[NC_SH]]);
+                           r->c.path, cr_csv_line(&r->c), r->c.field[col[NC_SH]]);
     if ((flags & CR_NETIO_NEED_DEBTRANK) && !(v[NC_EQ] > 0.0))
         return cr_diag_set(d, CR_EINPUT,
                            "%s:%zu: equity: must be positive (DebtRank divides by it), got %s",
-                           r->path, r->line, r->field[col[NC_EQ]]);
+                           r->c.path, cr_csv_line(&r->c), r->c.field[col[NC_EQ]]);
     size_t i = nd->n;
     if (i == *cap) { /* the arrays share one capacity */
         size_t c = *cap ? 2 * *cap : 64;
@@ -306,19 +227,20 @@ static cr_status add_node(cr_netio_nodes *nd, size_t *cap, const csv_reader *r, 
             resize((void **)&nd->equity, c, sizeof(double)) < 0 ||
             resize((void **)&nd->shock, c, sizeof(double)) < 0 ||
             resize((void **)&nd->line, c, sizeof(size_t)) < 0)
-            return cr_diag_set(d, CR_ENOMEM, "%s:%zu: out of memory", r->path, r->line);
+            return cr_diag_set(d, CR_ENOMEM, "%s:%zu: out of memory", r->c.path,
+                               cr_csv_line(&r->c));
         *cap = c;
     }
     if (!(nd->id[i] = strdup(id)))
-        return cr_diag_set(d, CR_ENOMEM, "%s:%zu: out of memory", r->path, r->line);
+        return cr_diag_set(d, CR_ENOMEM, "%s:%zu: out of memory", r->c.path, cr_csv_line(&r->c));
     nd->external_assets[i] = v[NC_EA];
     nd->external_liabilities[i] = v[NC_EL];
     nd->equity[i] = v[NC_EQ];
     nd->shock[i] = v[NC_SH];
-    nd->line[i] = r->line;
+    nd->line[i] = cr_csv_line(&r->c);
     nd->n++;
     if (index_add(nd, i) < 0)
-        return cr_diag_set(d, CR_ENOMEM, "%s:%zu: out of memory", r->path, r->line);
+        return cr_diag_set(d, CR_ENOMEM, "%s:%zu: out of memory", r->c.path, cr_csv_line(&r->c));
     return CR_OK;
 }
 
@@ -338,7 +260,7 @@ cr_status cr_netio_read_nodes(const char *path, unsigned flags, cr_netio_nodes *
     size_t cap = 0;
     cr_netio_nodes *nd = calloc(1, sizeof *nd);
     if (!nd) {
-        csv_close(&r);
+        cr_csv_close(&r.c);
         return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", path);
     }
     st = csv_header(&r, node_cols, required, NC_COUNT, col, expected, d);
@@ -346,8 +268,8 @@ cr_status cr_netio_read_nodes(const char *path, unsigned flags, cr_netio_nodes *
         st = add_node(nd, &cap, &r, col, flags, d);
     if (st == CR_OK && nd->n == 0)
         st = cr_diag_set(d, CR_EINPUT, "%s:%zu: no nodes: the file has only its header", path,
-                         r.line + 1);
-    csv_close(&r);
+                         cr_csv_line(&r.c) + 1);
+    cr_csv_close(&r.c);
     if (st != CR_OK) {
         cr_netio_nodes_free(&nd);
         return st;
@@ -418,14 +340,14 @@ cr_status cr_netio_read_edges(const char *path, const cr_netio_nodes *nodes, cr_
     st = csv_header(&r, names, required, 3, col, expected, d);
     while (st == CR_OK && csv_next(&r, &st, d) > 0) {
         char where[4200];
-        snprintf(where, sizeof where, "%s:%zu", path, r.line);
+        snprintf(where, sizeof where, "%s:%zu", path, cr_csv_line(&r.c));
         double amount = 0.0;
-        st = csv_number(&r, "amount", r.field[col[2]], &amount, d);
+        st = csv_number(&r, "amount", r.c.field[col[2]], &amount, d);
         if (st == CR_OK)
-            st = cr_netio_add_edge(nodes, where, r.field[col[0]], r.field[col[1]], amount, &list,
-                                   &n, &cap, d);
+            st = cr_netio_add_edge(nodes, where, r.c.field[col[0]], r.c.field[col[1]], amount,
+                                   &list, &n, &cap, d);
     }
-    csv_close(&r);
+    cr_csv_close(&r.c);
     if (st != CR_OK) {
         free(list);
         return st;

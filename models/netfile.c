@@ -4,9 +4,10 @@
  * Both readers check each row with the same functions (check_index, check_amount,
  * add_edge) and collect the rows in input order; finish() then merges duplicates
  * through the CSR builder of core/graph.h (which sums them in input order and
- * sorts the edges) and reads the merged edges back. core/netio's CSV reader is
- * private to it and its edge check works on string node ids ("debtor",
- * "creditor"), so this file has its own small reader for integer SME indices.
+ * sorts the edges) and reads the merged edges back. CSV lines come from the
+ * shared reader of core/csv.h (plain commas, one pair of surrounding quotes
+ * removed, extra fields counted); core/netio's edge check works on string node
+ * ids ("debtor", "creditor"), so the checks for integer SME indices are here.
  */
 #include "models/netfile.h"
 
@@ -20,8 +21,9 @@
 #include <hdf5.h>
 
 #include "core/config.h"
+#include "core/csv.h"
 
-#define MAX_FIELDS 64
+#define MAX_FIELDS 64 /* fields stored; more are only counted */
 #define WHERE_MAX 2400
 
 enum { COL_GUARANTOR, COL_BORROWER, COL_AMOUNT, NCOLS };
@@ -151,68 +153,6 @@ static cr_status finish(edge_list *l, const char *source, size_t n, cr_edge **ed
 
 /* ------------------------------------------------------------------ CSV */
 
-typedef struct {
-    FILE *f;
-    const char *path;
-    size_t line; /* of the current record, 1-based */
-    char *buf;
-    size_t cap;
-    char *field[MAX_FIELDS];
-    int nf; /* fields of the current record (may exceed MAX_FIELDS: only counted) */
-} reader;
-
-/* Splits r->buf at commas, in place: spaces around a field and one pair of
- * surrounding double quotes are removed. */
-static void split(reader *r)
-{
-    char *p = r->buf;
-    r->nf = 0;
-    for (;;) {
-        char *c = p + strcspn(p, ","), *e = c;
-        int more = *c == ',';
-        p += strspn(p, " \t");
-        while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-            e--;
-        if (e - p >= 2 && *p == '"' && e[-1] == '"')
-            p++, e--;
-        *e = '\0';
-        if (r->nf < MAX_FIELDS)
-            r->field[r->nf] = p;
-        r->nf++;
-        if (!more)
-            return;
-        p = c + 1;
-    }
-}
-
-/* Reads the next non-blank line and splits it: 1 with a record, 0 at the end of
- * the file, -1 on a read error (*st and d set). */
-static int next_record(reader *r, cr_status *st, cr_diag *d)
-{
-    for (;;) {
-        errno = 0;
-        ssize_t len = getline(&r->buf, &r->cap, r->f);
-        if (len < 0) {
-            if (ferror(r->f)) {
-                int e = errno ? errno : EIO;
-                *st = cr_diag_set(d, e == ENOMEM ? CR_ENOMEM : CR_EIO, "%s:%zu: read error: %s",
-                                  r->path, r->line + 1, strerror(e));
-                return -1;
-            }
-            return 0;
-        }
-        r->line++;
-        char *s = r->buf;
-        if (r->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
-            memmove(s, s + 3, strlen(s + 3) + 1);
-        s[strcspn(s, "\r\n")] = '\0';
-        if (s[strspn(s, " \t")] == '\0')
-            continue;
-        split(r);
-        return 1;
-    }
-}
-
 /* A number written as text: the whole field, finite or not. */
 static int parse_number(const char *s, double *v)
 {
@@ -232,10 +172,10 @@ static double parse_index(const char *s)
 }
 
 /* Reads the header into col[] (the field of each column). */
-static cr_status read_header(reader *r, int *col, cr_diag *d)
+static cr_status read_header(cr_csv *r, int *col, cr_diag *d)
 {
     cr_status st = CR_OK;
-    int got = next_record(r, &st, d);
+    int got = cr_csv_next(r, &st, d);
     if (got < 0)
         return st;
     if (got == 0)
@@ -253,14 +193,14 @@ static cr_status read_header(reader *r, int *col, cr_diag *d)
             snprintf(line + len, sizeof line - len, "%s%s", f ? "," : "", r->field[f]);
         }
         return cr_diag_set(d, CR_EINPUT, "%s:%zu: no header: the first line must be '%s', got '%s'",
-                           r->path, r->line, CR_NETFILE_HEADER, line);
+                           r->path, cr_csv_line(r), CR_NETFILE_HEADER, line);
     }
     for (int k = 0; k < NCOLS; k++)
         col[k] = -1;
     for (int f = 0; f < r->nf; f++) {
         if (f >= MAX_FIELDS)
             return cr_diag_set(d, CR_EINPUT, "%s:%zu: %d columns (expected the header '%s')",
-                               r->path, r->line, r->nf, CR_NETFILE_HEADER);
+                               r->path, cr_csv_line(r), r->nf, CR_NETFILE_HEADER);
         const char *h = r->field[f];
         int k = 0;
         while (k < NCOLS && strcmp(h, col_name[k]) != 0)
@@ -269,37 +209,34 @@ static cr_status read_header(reader *r, int *col, cr_diag *d)
             const char *best = h[0] ? cr_suggest(h, col_name, NCOLS) : NULL;
             return cr_diag_set(d, CR_EINPUT,
                                "%s:%zu: unknown column '%s'%s%s%s (expected the header '%s')",
-                               r->path, r->line, h, best ? "; did you mean '" : "",
+                               r->path, cr_csv_line(r), h, best ? "; did you mean '" : "",
                                best ? best : "", best ? "'?" : "", CR_NETFILE_HEADER);
         }
         if (col[k] >= 0)
-            return cr_diag_set(d, CR_EINPUT, "%s:%zu: column '%s' appears twice", r->path, r->line,
-                               h);
+            return cr_diag_set(d, CR_EINPUT, "%s:%zu: column '%s' appears twice", r->path,
+                               cr_csv_line(r), h);
         col[k] = f;
     }
     for (int k = 0; k < NCOLS; k++)
         if (col[k] < 0)
             return cr_diag_set(d, CR_EINPUT,
                                "%s:%zu: missing column '%s' (expected the header '%s')", r->path,
-                               r->line, col_name[k], CR_NETFILE_HEADER);
+                               cr_csv_line(r), col_name[k], CR_NETFILE_HEADER);
     return CR_OK;
 }
 
 static cr_status read_csv(const char *path, size_t n, cr_edge **edges, size_t *nedges, cr_diag *d)
 {
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
-    reader r = {.path = path};
-    r.f = fopen(path, "r");
-    if (!r.f)
-        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    cr_csv r;
+    cr_status st = cr_csv_open(&r, path, MAX_FIELDS, 0, d);
+    if (st != CR_OK)
+        return st;
     int col[NCOLS];
     edge_list l = {0};
-    cr_status st = read_header(&r, col, d);
-    while (st == CR_OK && next_record(&r, &st, d) > 0) {
+    st = read_header(&r, col, d);
+    while (st == CR_OK && cr_csv_next(&r, &st, d) > 0) {
         char where[WHERE_MAX];
-        snprintf(where, sizeof where, "%s:%zu", path, r.line);
+        snprintf(where, sizeof where, "%s:%zu", path, cr_csv_line(&r));
         if (r.nf != NCOLS) {
             st = cr_diag_set(d, CR_EINPUT, "%s: expected %d fields (%s), got %d", where, NCOLS,
                              CR_NETFILE_HEADER, r.nf);
@@ -318,8 +255,7 @@ static cr_status read_csv(const char *path, size_t n, cr_edge **edges, size_t *n
         }
         st = add_edge(&l, where, v, text, n, d);
     }
-    fclose(r.f);
-    free(r.buf);
+    cr_csv_close(&r);
     if (st != CR_OK) {
         free(l.e);
         return st;
