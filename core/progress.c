@@ -22,13 +22,14 @@ static void format_duration(char *buf, size_t len, double s)
         snprintf(buf, len, "%dh%02dm", (int)(s / 3600), ((int)s % 3600) / 60);
 }
 
-static void print_line(cr_progress *p, size_t done, double now, int final)
+static void print_line(cr_progress *p, double done_units, double now, int final)
 {
     double elapsed = now - p->t0;
-    double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
-    double pct = p->total ? 100.0 * (double)done / (double)p->total : 100.0;
+    size_t done = (size_t)done_units;
+    double rate = elapsed > 0 ? done_units / elapsed : 0.0;
+    double pct = p->total ? 100.0 * done_units / (double)p->total : 100.0;
     char eta[32], el[32];
-    format_duration(eta, sizeof eta, rate > 0 ? (double)(p->total - done) / rate : -1);
+    format_duration(eta, sizeof eta, rate > 0 ? ((double)p->total - done_units) / rate : -1);
     format_duration(el, sizeof el, elapsed);
     if (p->tty) {
         int width = 30, fill = (int)(pct / 100.0 * width + 0.5);
@@ -57,10 +58,10 @@ void cr_progress_start(cr_progress *p, FILE *out, size_t total, bool quiet)
     p->interval = p->tty ? 0.2 : 5.0;
     p->last_done = 0;
     if (!p->quiet && p->tty)
-        print_line(p, 0, p->t0, 0);
+        print_line(p, 0.0, p->t0, 0);
 }
 
-void cr_progress_update(cr_progress *p, size_t done)
+void cr_progress_update(cr_progress *p, double done)
 {
     if (p->quiet)
         return;
@@ -75,5 +76,5 @@ void cr_progress_update(cr_progress *p, size_t done)
 void cr_progress_finish(cr_progress *p, size_t done)
 {
     if (!p->quiet)
-        print_line(p, done, cr_now(), 1);
+        print_line(p, (double)done, cr_now(), 1);
 }

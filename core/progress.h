@@ -14,14 +14,15 @@ typedef struct {
     size_t total;
     double t0, last;
     double interval;
-    size_t last_done;
+    double last_done;
 } cr_progress;
 
 /* Starts a report for `total` units on `out` (NULL: nothing is printed). */
 void cr_progress_start(cr_progress *p, FILE *out, size_t total, bool quiet);
 
-/* Reports that `done` units of the total are finished. */
-void cr_progress_update(cr_progress *p, size_t done);
+/* Reports that `done` units of the total are finished; a fraction counts the part
+ * of a unit in flight (a long unit then moves the report along). */
+void cr_progress_update(cr_progress *p, double done);
 
 /* Prints the final line (elapsed time) and ends the report. */
 void cr_progress_finish(cr_progress *p, size_t done);

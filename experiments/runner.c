@@ -47,6 +47,19 @@ static void summary_add(cr_run_summary *s, double *m2, size_t cell, const double
     }
 }
 
+/* Progress inside a unit: the units done plus the share of the current unit's periods. */
+typedef struct {
+    cr_progress *prog;
+    size_t done;
+    int periods;
+} unit_progress;
+
+static void on_period(void *ctx, int t)
+{
+    unit_progress *u = ctx;
+    cr_progress_update(u->prog, (double)u->done + (double)(t + 1) / (double)u->periods);
+}
+
 cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *d)
 {
     const cr_params *p = o->params;
@@ -130,7 +143,11 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
                 st = CR_EINTERRUPTED;
                 break;
             }
+            unit_progress up = {&prog, done, (int)periods};
+            model->on_period = on_period;
+            model->on_period_ctx = &up;
             st = cr_model_run_unit(model, &engine, modes[c], r, d);
+            model->on_period = NULL;
             if (st == CR_OK)
                 st = cr_results_write_unit(res, c, r, model->values, d);
             if (st == CR_OK && p->output.events)
@@ -170,7 +187,7 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
             if (st == CR_OK) {
                 summary_add(sum, m2, c, model->values, periods, (size_t)p->experiment.burn_in);
                 done++;
-                cr_progress_update(&prog, done);
+                cr_progress_update(&prog, (double)done);
             }
         }
     }
