@@ -225,6 +225,12 @@ static cr_status record_events(cr_model *m, int t)
     return CR_OK;
 }
 
+/* A ledger and the same sum counted on the SMEs' side disagree beyond rounding. */
+static int ledgers_differ(double ledger, double smes)
+{
+    return fabs(ledger - smes) > 1e-9 * (fabs(ledger) + fabs(smes) + 1.0);
+}
+
 cr_status cr_lend_books(void *model, int t)
 {
     cr_model *m = model;
@@ -279,13 +285,13 @@ cr_status cr_lend_books(void *model, int t)
                                "(a flow was booked on one side only)",
                                t, k, assets, claims);
         double smes = f[CR_B_LOANS_SME];
-        if (fabs(loans - smes) > 1e-9 * (fabs(loans) + fabs(smes) + 1.0))
+        if (ledgers_differ(loans, smes))
             return cr_diag_set(&m->diag, CR_EACCOUNTING,
                                "period %d, bank %zu: loan ledger %.17g != principal owed by its "
                                "SMEs %.17g",
                                t, k, loans, smes);
         double rwa_smes = f[CR_B_RWA_SME];
-        if (fabs(rwa - rwa_smes) > 1e-9 * (fabs(rwa) + fabs(rwa_smes) + 1.0))
+        if (ledgers_differ(rwa, rwa_smes))
             return cr_diag_set(&m->diag, CR_EACCOUNTING,
                                "period %d, bank %zu: risk-weighted ledger %.17g != its loans' "
                                "risk-weighted principal %.17g",
@@ -307,8 +313,7 @@ cr_status cr_lend_books(void *model, int t)
             const double *g = m->gc_sum + e * CR_G_COUNT;
             gc->net_assets[e] += g[CR_G_FEES] - g[CR_G_REFEES];
             double exposure = gc->exposure[e] + g[CR_G_NEW] - g[CR_G_RELEASED];
-            if (fabs(exposure - g[CR_G_OUT_SME]) >
-                1e-9 * (fabs(exposure) + fabs(g[CR_G_OUT_SME]) + 1.0))
+            if (ledgers_differ(exposure, g[CR_G_OUT_SME]))
                 return cr_diag_set(&m->diag, CR_EACCOUNTING,
                                    "period %d, guarantor %zu: guarantees ledger %.17g != "
                                    "guaranteed amounts of its SMEs' loans %.17g",

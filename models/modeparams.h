@@ -39,6 +39,14 @@ typedef struct {
     cr_layer_cfg item[CR_LAYERS_MAX];
 } cr_layer_table;
 
+/* Designated initialisers of one guarantee company (inside `.guarantor = {...}`):
+ * initial capital / demand, leverage cap, fee and fee policy with its margin and
+ * bounds, screening noise (shared with the bank), highest PD it guarantees. */
+#define CR_GUARANTOR_DEFAULTS(capital, leverage, fee_, policy, margin, lo, hi, noise, pd)          \
+    .count = 1, .capital_ratio = (capital), .leverage_cap = (leverage), .fee = (fee_),             \
+    .fee_policy = (policy), .fee_margin = (margin), .fee_min = (lo), .fee_max = (hi),              \
+    .screening_noise = (noise), .shares_signal = 1, .max_pd = (pd)
+
 typedef struct {
     double min_collateral;         /* collateral share the bank requires */
     double guaranteed_risk_weight; /* risk weight of the part a guarantor covers */

@@ -16,12 +16,8 @@
     {                                                                                              \
         .holder = (h), .type = CR_LAYER_COUNTER, .share = (s), .of = CR_H_GUARANTOR                \
     }
-/* a guarantee company: capital / demand, leverage cap, fee policy and its bounds,
- * screening noise */
 #define GC(capital, leverage, fee_, policy, margin, lo, hi, noise)                                 \
-    .count = 1, .capital_ratio = (capital), .leverage_cap = (leverage), .fee = (fee_),             \
-    .fee_policy = (policy), .fee_margin = (margin), .fee_min = (lo), .fee_max = (hi),              \
-    .screening_noise = (noise), .shares_signal = 1, .max_pd = 0.15
+    CR_GUARANTOR_DEFAULTS(capital, leverage, fee_, policy, margin, lo, hi, noise, 0.15)
 #define GUARANTOR(fee_, noise_) GC(0.05, 10.0, fee_, CR_FEE_FIXED, 0.01, 0.005, 0.03, noise_)
 
 /* ---------------------------------------------------------------- China, Anhui 4321 */

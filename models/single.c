@@ -17,17 +17,8 @@
 static const cr_mode_params defaults = {
     .min_collateral = 0.0,
     .guaranteed_risk_weight = 0.2,
-    .guarantor = {.count = 1,
-                  .capital_ratio = 0.05,
-                  .leverage_cap = 10.0,
-                  .fee = 0.02,
-                  .fee_policy = CR_FEE_FIXED,
-                  .fee_margin = 0.01,
-                  .fee_min = 0.005,
-                  .fee_max = 0.03,
-                  .screening_noise = 0.8,
-                  .shares_signal = 1,
-                  .max_pd = 0.15},
+    .guarantor = {CR_GUARANTOR_DEFAULTS(0.05, 10.0, 0.02, CR_FEE_FIXED, 0.01, 0.005, 0.03, 0.8,
+                                        0.15)},
     .waterfall = {.n = 1, .item = {L_PRO(CR_H_GUARANTOR, 1.0)}},
 };
 
