@@ -29,6 +29,7 @@
     X(CR_PHASE_LOSSES, "loss allocation")                                                          \
     X(CR_PHASE_ENTRY_EXIT, "entry and exit")                                                       \
     X(CR_PHASE_BALANCE_SHEETS, "balance sheets")                                                   \
+    X(CR_PHASE_LEARNING, "learning")                                                               \
     X(CR_PHASE_MEASUREMENT, "measurement")
 
 typedef enum {

@@ -1,6 +1,7 @@
 #include "core/world.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Every SME array with its element size: one table, so allocation, freeing and the
  * bytes-per-SME count cannot disagree. */
@@ -90,4 +91,19 @@ size_t cr_world_bytes_per_sme(void)
     CR_SME_ARRAYS(CR_X_SIZE)
 #undef CR_X_SIZE
     return bytes;
+}
+
+void cr_world_permute_smes(cr_world *w, const uint32_t *perm, void *scratch)
+{
+    size_t n = w->sme.n;
+#define CR_X_PERMUTE(f)                                                                            \
+    do {                                                                                           \
+        size_t es_ = sizeof *w->sme.f;                                                             \
+        char *src_ = (char *)w->sme.f, *tmp_ = scratch;                                            \
+        for (size_t k = 0; k < n; k++)                                                             \
+            memcpy(tmp_ + k * es_, src_ + (size_t)perm[k] * es_, es_);                             \
+        memcpy(src_, tmp_, n * es_);                                                               \
+    } while (0);
+    CR_SME_ARRAYS(CR_X_PERMUTE)
+#undef CR_X_PERMUTE
 }

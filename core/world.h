@@ -84,6 +84,10 @@ cr_status cr_world_create(size_t nsme, size_t nbank, cr_world **out);
 /* Frees the world and sets *w to NULL. Safe on NULL. */
 void cr_world_free(cr_world **w);
 
+/* Moves every SME's state: slot k receives what slot perm[k] held (perm is a
+ * permutation of 0..n-1); scratch holds n doubles. */
+void cr_world_permute_smes(cr_world *w, const uint32_t *perm, void *scratch);
+
 /* Bytes of per-SME state (sum of the element sizes of the SME arrays). */
 size_t cr_world_bytes_per_sme(void);
 

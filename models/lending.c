@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/purpose.h"
+#include "models/strategy.h"
 
 double cr_lend_annualise(const cr_model *m, double per_period)
 {
@@ -29,7 +30,7 @@ double cr_lend_lgd(const cr_model *m, size_t i)
     return lgd > 0.0 ? lgd : 0.0;
 }
 
-void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i)
+void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i, int entrant)
 {
     const cr_params *p = m->p;
     cr_smes *s = &m->world->sme;
@@ -70,6 +71,7 @@ void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i)
     s->deposit[i] = 0.0;
     s->status[i] = CR_SME_ACTIVE;
     s->reentry[i] = 0;
+    cr_strategy_new_sme(m, r, i, entrant);
 }
 
 cr_status cr_lend_shocks(void *model, int t)
@@ -115,18 +117,25 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     const int t = sw->period;
     const int grouped = m->group > 1;
+    cr_behav *bh = &m->bh;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         s->flags[i] = 0;
+        if (bh->on)
+            bh->pflags[i] = 0;
         /* an excluded slot whose time has come gets its entrant (drawn with the
          * entry stream of this period) */
         if (s->status[i] == CR_SME_EXCLUDED && s->reentry[i] == t)
-            cr_lend_new_sme(m, sw->rng, i);
+            cr_lend_new_sme(m, sw->rng, i, 1);
         if (s->status[i] != CR_SME_ACTIVE)
             continue;
         acc[CR_A_ACTIVE] += 1.0;
-        if (grouped)
+        /* participation and bans (behaviour) come before the count of members */
+        int may = s->loan[i] > 0.0 || cr_strategy_applies(m, sw->rng, i, t);
+        if (bh->on && (bh->strat[i] & CR_S_STRATEGIC))
+            acc[CR_A_STRATEGISTS] += 1.0;
+        if (grouped && !(bh->on && (bh->strat[i] & CR_S_OUT)))
             acc[CR_A_MEMBERS] += 1.0;
-        if (s->loan[i] > 0.0)
+        if (s->loan[i] > 0.0 || !may)
             continue;
         int apply = dp >= 1.0;
         if (!apply && dp > 0.0) {
@@ -149,6 +158,7 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
     const double ws = m->w_s, wg = m->w_g, we = m->w_e;
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     uint8_t *net_state = m->net ? m->net_state : NULL;
+    cr_strategy_projects(m, sw);
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if (s->status[i] != CR_SME_ACTIVE) {
             if (net_state) {
@@ -160,14 +170,17 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
         cr_model_stream_now(m, sw->rng, CR_P_OUTCOME, i);
         double e = gsl_ran_gaussian_ziggurat(sw->rng, 1.0);
         double x = common + ws * sf[s->sector[i]] + wg * rf[s->region[i]] + we * e;
-        int failed = x < s->threshold[i];
+        int failed = x < cr_strategy_threshold(m, i);
         if (failed)
             s->flags[i] |= CR_F_FAILED;
         if (s->loan[i] > 0.0) {
             s->flags[i] |= CR_F_AT_RISK;
             acc[CR_A_AT_RISK] += 1.0;
             acc[CR_A_AT_RISK_AMT] += s->loan[i];
-            acc[CR_A_AT_RISK_PD] += s->pd[i];
+            /* the true annual PD of the project it runs */
+            acc[CR_A_AT_RISK_PD] += m->bh.on && (m->bh.pflags[i] & CR_B_RAN_RISKY)
+                                        ? 1.0 - (1.0 - s->pd[i]) * pow(m->bh.ratio, m->ppy)
+                                        : s->pd[i];
             if (failed) {
                 s->flags[i] |= CR_F_DEFAULTED;
                 acc[CR_A_DEFAULTS] += 1.0;
@@ -194,6 +207,8 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     double *g = cr_blocksum_row(&m->gacc, sw->block);
     cr_holder_books *fund = &m->im.h[CR_H_MUTUAL_FUND];
+    const int behave = m->bh.on;
+    cr_strategy_repay(m, sw);
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if ((s->flags[i] & (CR_F_AT_RISK | CR_F_DEFAULTED)) != CR_F_AT_RISK)
             continue;
@@ -209,6 +224,12 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
         if (s->guaranteed[i] > 0.0 && m->im.h[CR_H_GUARANTOR].failed[cr_lend_guarantor_of(m, i)])
             fees = 0.0; /* a failed guarantor's guarantee is worthless: no fee is paid */
         double surplus = ret * loan - (interest - paid_by_gov) - fees - afee;
+        if (behave) {
+            /* the realised return of the project it ran; monitoring costs, expected
+             * sanctions and dues paid for (or by) fellow members */
+            surplus = cr_strategy_return(m, sw->rng, i) * loan - (interest - paid_by_gov) - fees -
+                      afee - m->bh.xfer[i];
+        }
         if (fees > 0.0) {
             size_t gc = cr_lend_guarantor_of(m, i);
             g[gc * CR_G_COUNT + CR_G_FEES] += fees;
@@ -253,6 +274,7 @@ void cr_lend_entry_exit(void *model, const cr_sweep *sw)
     const int t = sw->period;
     const int excl = (int)m->p->population.exclusion_periods;
     for (size_t i = sw->lo; i < sw->hi; i++) {
+        cr_strategy_after(m, i, t);
         if (s->flags[i] & CR_F_FAILED) {
             /* the slot stays empty for exclusion_periods; its entrant arrives at the
              * start of period t + 1 + excl (cr_lend_applications). A defaulted loan
@@ -319,8 +341,16 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_MEAN_LOAN_RATE] = a[CR_A_GRANTED] > 0 ? a[CR_A_GRANTED_RATE] / a[CR_A_GRANTED] : 0.0;
     v[CR_M_MEAN_FEE_RATE] = a[CR_A_GUARANTEED] > 0 ? a[CR_A_FEE_RATE] / a[CR_A_GUARANTEED] : 0.0;
     const double contagion = m->net ? m->net_contagion_loans : 0.0;
-    v[CR_M_DEFAULT_RATE] =
-        a[CR_A_AT_RISK] > 0 ? (a[CR_A_DEFAULTS] + contagion) / a[CR_A_AT_RISK] : 0.0;
+    v[CR_M_DEFAULT_RATE] = a[CR_A_AT_RISK] > 0
+                               ? (a[CR_A_DEFAULTS] + contagion + a[CR_A_STRATEGIC]) / a[CR_A_AT_RISK]
+                               : 0.0;
+    v[CR_M_STRATEGIC_DEFAULTS] = a[CR_A_STRATEGIC];
+    v[CR_M_RISKY_SHARE] = a[CR_A_AT_RISK] > 0 ? a[CR_A_RISKY] / a[CR_A_AT_RISK] : 0.0;
+    v[CR_M_STRATEGIC_SHARE] = a[CR_A_ACTIVE] > 0 ? a[CR_A_STRATEGISTS] / a[CR_A_ACTIVE] : 0.0;
+    v[CR_M_MONITORING_SHARE] =
+        a[CR_A_GROUP_BORROWERS] > 0 ? a[CR_A_MONITORS] / a[CR_A_GROUP_BORROWERS] : 0.0;
+    v[CR_M_MEMBERS_COVERED] = a[CR_A_COVERED];
+    v[CR_M_SAME_TYPE_GROUPS] = a[CR_A_GROUPS] > 0 ? a[CR_A_GROUPS_SAME] / a[CR_A_GROUPS] : 0.0;
     v[CR_M_FUNDAMENTAL_DEFAULTS] = a[CR_A_DEFAULTS];
     v[CR_M_CONTAGION_DEFAULTS] = contagion;
     v[CR_M_AMPLIFICATION] =

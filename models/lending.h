@@ -26,6 +26,15 @@ void cr_lend_applications(void *model, const cr_sweep *s);
  * APPROVED when every rule passes. Tallies each bank's and guarantor's demand. */
 void cr_lend_screen(void *model, const cr_sweep *s);
 
+/* The bank's break-even offer per period (plus margin) to an applicant with
+ * estimated per-period PD q, loss given default lgd and loan `loan`, in the current
+ * mode: peers is the liquid equity of the other members of its group (< 0: none),
+ * fund_x the alliance fund's cover of its pool's loss at a total default (< 0:
+ * none). Sets the holders' loss shares sh[CR_HOLDER_COUNT] (before the fund) and the
+ * loan's risk weight. */
+double cr_lend_price(const cr_model *m, double q, double lgd, double loan, double peers,
+                     double fund_x, double *sh, double *weight);
+
 /* screening (global): each bank's capital headroom and its acceptance probability
  * for approved applicants (random rationing when demand exceeds headroom). */
 cr_status cr_lend_capacity(void *model, int period);
@@ -89,8 +98,9 @@ static inline size_t cr_lend_guarantor_of(const cr_model *m, size_t i)
 double cr_lend_lgd(const cr_model *m, size_t i);
 
 /* Draws a new SME into slot i from the population (stream: ENTRY under
- * m->pre_entry: keyed with the period in which the entrant starts). */
-void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i);
+ * m->pre_entry: keyed with the period in which the entrant starts); entrant: 0 for
+ * the initial population. */
+void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i, int entrant);
 
 /* The phase table every mode uses (a mode's own functions may replace entries). */
 #define CR_LENDING_PHASES                                                                          \
@@ -105,6 +115,7 @@ void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i);
             [CR_PHASE_LOSSES] = {.agents = cr_lend_losses},                                        \
             [CR_PHASE_ENTRY_EXIT] = {.agents = cr_lend_entry_exit},                                \
             [CR_PHASE_BALANCE_SHEETS] = {.global = cr_lend_books},                                 \
+            [CR_PHASE_LEARNING] = {0},                                                             \
             [CR_PHASE_MEASUREMENT] = {.global = cr_lend_measure},                                  \
         }                                                                                          \
     }

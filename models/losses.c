@@ -59,10 +59,13 @@ void cr_lend_losses(void *model, const cr_sweep *sw)
 }
 
 /* Whether member j of a group can pay for a defaulting peer this period, and its
- * liquid equity that counts: members that did not fail, with positive equity. */
-static int can_pay(const cr_smes *s, size_t j)
+ * liquid equity that counts: members that did not fail or default, with positive
+ * equity, and (behaviour.participation) that take part in the group. */
+static int can_pay(const cr_model *m, size_t j)
 {
-    return !(s->flags[j] & CR_F_FAILED) && s->status[j] == CR_SME_ACTIVE && s->equity[j] > 0.0;
+    const cr_smes *s = &m->world->sme;
+    return !(s->flags[j] & (CR_F_FAILED | CR_F_DEFAULTED)) && s->status[j] == CR_SME_ACTIVE &&
+           s->equity[j] > 0.0 && !(m->bh.on && (m->bh.strat[j] & CR_S_OUT));
 }
 
 /* The liquid equity of group g's members that can pay. */
@@ -71,7 +74,7 @@ static double group_pool(const cr_model *m, size_t g)
     const cr_smes *s = &m->world->sme;
     double pool = 0.0;
     for (size_t j = g * m->group; j < (g + 1) * m->group && j < s->n; j++)
-        if (can_pay(s, j))
+        if (can_pay(m, j))
             pool += s->equity[j];
     return pool;
 }
@@ -181,7 +184,7 @@ static cr_status allocate_losses(cr_model *m, double *bank_loss)
                 double pool = group_pool(m, g);
                 double frac = pool > 0.0 ? pd[CR_H_MEMBERS] / pool : 0.0;
                 for (size_t j = g * m->group; j < (g + 1) * m->group && j < s->n; j++)
-                    if (can_pay(s, j))
+                    if (can_pay(m, j))
                         s->equity[j] -= frac * s->equity[j];
             }
         }

@@ -29,7 +29,8 @@
     X(CR_M_FUNDAMENTAL_DEFAULTS, "fundamental_defaults", "loans per period",                       \
       "loans defaulting because the project failed")                                               \
     X(CR_M_STRATEGIC_DEFAULTS, "strategic_defaults", "loans per period",                           \
-      "strategic defaults (0 unless strategic behaviour is switched on)")                          \
+      "loans whose borrower defaulted although its project succeeded (0 unless "                   \
+      "behaviour.repayment.rule is on)")                          \
     X(CR_M_CONTAGION_DEFAULTS, "contagion_defaults", "loans per period",                           \
       "loans defaulting because their SME could not pay guarantee calls (0 without a guarantee "   \
       "network)")                                                                                  \
@@ -63,7 +64,7 @@
     X(CR_M_PARTICIPATION, "participation", "1",                                                    \
       "share of SMEs in an alliance or group (0 in modes without groups)")                         \
     X(CR_M_RISKY_SHARE, "risky_share", "1",                                                        \
-      "share of borrowers choosing the risky project (0 unless project choice is on)")             \
+      "share of borrowers running the risky project (0 unless behaviour.risk.rule is on)")             \
     X(CR_M_BORROWER_MEAN_PD, "borrower_mean_pd", "1/year",                                         \
       "mean true annual PD of the SMEs with loans at risk (selection quality; 0 when none)")       \
     X(CR_M_SME_SURPLUS, "sme_surplus", "million yuan per period",                                  \
@@ -104,7 +105,19 @@
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \
       "certification fees paid to the industry association (0 in modes without one)")              \
     X(CR_M_MEMBERS_PAYOUTS, "members_payouts", "million yuan per period",                          \
-      "losses paid by fellow members under joint liability (0 in modes without groups)")
+      "losses paid by fellow members under joint liability (0 in modes without groups)")          \
+    X(CR_M_STRATEGIC_SHARE, "strategic_share", "1",                                                \
+      "share of active SMEs whose repayment strategy is strategic (0 unless "                      \
+      "behaviour.repayment.rule is on)")                                                           \
+    X(CR_M_MONITORING_SHARE, "monitoring_share", "1",                                              \
+      "share of borrowing group members who monitor their peers (0 unless "                        \
+      "behaviour.monitoring.rule is on in a mode with groups)")                                    \
+    X(CR_M_MEMBERS_COVERED, "members_covered", "million yuan per period",                          \
+      "dues fellow members paid for members who did not pay theirs in the group repayment game "   \
+      "(0 unless behaviour.repayment.rule is on in a mode with groups)")                           \
+    X(CR_M_SAME_TYPE_GROUPS, "same_type_groups", "1",                                              \
+      "share of groups whose active members all have the same project type (0 unless a "           \
+      "behaviour rule is on in a mode with groups)")
 
 typedef enum {
 #define CR_X_ENUM(e, name, units, long_name) e,

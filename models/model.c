@@ -11,6 +11,7 @@
 
 #include "models/lending.h"
 #include "models/netgen.h"
+#include "models/strategy.h"
 
 void cr_model_stream(const cr_model *m, gsl_rng *r, int period, unsigned purpose, uint64_t entity)
 {
@@ -233,6 +234,8 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
         if (!m->sector_factor || !m->region_factor || !m->bank_sum || !m->values || !m->grng)
             st = CR_ENOMEM;
     }
+    if (st == CR_OK)
+        st = cr_strategy_create(m);
     if (st != CR_OK) {
         cr_model_free(&m);
         if (st == CR_ENOMEM)
@@ -249,6 +252,8 @@ void cr_model_free(cr_model **mp)
     if (!mp || !*mp)
         return;
     cr_model *m = *mp;
+    if (m->world)
+        cr_strategy_free(m);
     cr_world_free(&m->world);
     if (m->acc.v)
         cr_blocksum_destroy(&m->acc);
@@ -307,7 +312,7 @@ static void init_agents(void *model, const cr_sweep *sw)
     double *row = cr_blocksum_row(&m->bacc, sw->block);
     double *g = cr_blocksum_row(&m->gacc, sw->block);
     for (size_t i = sw->lo; i < sw->hi; i++) {
-        cr_lend_new_sme(m, sw->rng, i);
+        cr_lend_new_sme(m, sw->rng, i, 0);
         s->flags[i] = 0;
         row[(size_t)s->bank[i] * CR_B_COUNT + CR_B_INIT_DEMAND] += s->demand[i];
         if (m->im.h[CR_H_GUARANTOR].n)
@@ -624,6 +629,11 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
     cr_blocksum_zero(&m->gacc);
     cr_rng_prefix_init(&m->pre_entry, &m->root, rep, 0, CR_P_ENTRY);
     cr_engine_sweep(e, init_agents, m, nsme, 0);
+    {
+        cr_status st = cr_strategy_unit_start(m, d);
+        if (st != CR_OK)
+            return st;
+    }
     cr_blocksum_reduce(&m->bacc, m->bank_sum);
     double total = 0.0;
     for (size_t k = 0; k < b->n; k++) {
@@ -638,6 +648,14 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
     }
     /* the guarantee network of this replication (the same in every mode) */
     m->phases = mode->phases;
+    {
+        /* learning by imitation, when some decision is learned */
+        const cr_behaviour_params *bp = &p->behaviour;
+        if (m->bh.on && (bp->risk.rule == CR_RULE_IMITATE || bp->repayment.rule == CR_RULE_IMITATE ||
+                         bp->monitoring.rule == CR_RULE_IMITATE))
+            m->phases.phase[CR_PHASE_LEARNING] =
+                (cr_phase_impl){.agents = cr_strategy_learn, .global = cr_strategy_commit};
+    }
     if (p->network.generator > 0 || p->supply.generator > 0) {
         cr_status st = build_network(m, rep, d);
         if (st == CR_OK)

@@ -13,6 +13,7 @@
 #include "core/loop.h"
 #include "core/rng.h"
 #include "core/world.h"
+#include "models/behaviour.h"
 #include "models/intermediaries.h"
 #include "models/metrics.h"
 #include "models/mode.h"
@@ -41,6 +42,14 @@ enum {
     CR_A_MEMBERS,       /* active SMEs in a group or alliance */
     CR_A_ACTIVE,        /* active SMEs */
     CR_A_DEPOSIT_SHORT, /* deposits members did not get back from a depleted fund */
+    CR_A_RISKY,         /* borrowers running the risky project */
+    CR_A_STRATEGIC,     /* strategic defaults */
+    CR_A_STRATEGISTS,   /* active SMEs whose repayment strategy is strategic */
+    CR_A_MONITORS,      /* borrowing group members who monitor */
+    CR_A_GROUP_BORROWERS, /* borrowing group members */
+    CR_A_COVERED,       /* dues fellow members paid for members who did not pay */
+    CR_A_GROUPS,        /* groups with active members */
+    CR_A_GROUPS_SAME,   /* groups whose active members all have the same project type */
     CR_A_COUNT
 };
 
@@ -180,6 +189,8 @@ typedef struct cr_model {
      * are keyed with the period they start in (0: the initial population) */
     cr_rng_prefix pre[CR_PURPOSE_MAX];
     cr_rng_prefix pre_entry;
+    /* strategic behaviour (models/strategy.h; bh.on == 0: none) */
+    cr_behav bh;
     /* a generator for the global phases (one thread) and their error message */
     gsl_rng *grng;
     cr_diag diag;

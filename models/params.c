@@ -22,6 +22,12 @@
 
 static const char *const pd_distributions[] = {"beta", "fixed", NULL};
 static const char *const capital_rules[] = {"standardised", "irb", NULL};
+static const char *const pricings[] = {"break_even", "stiglitz_weiss", NULL};
+/* behaviour rules, in the order of CR_RULE_* */
+static const char *const rules[] = {"off", "fixed", "best_response", "imitation", NULL};
+static const char *const logit_rules[] = {"off", "logit", NULL};
+static const char *const matchings[] = {"random", "free", NULL};
+static const char *const sharings[] = {"none", "private", "shared", "public", NULL};
 /* "none" and the built-in generators of models/netgen.h, in that order */
 static const char *const network_generators[] = {"none",  "groups",     "pairs", "chains",
                                                  "stars", "scale_free", "file",  NULL};
@@ -126,6 +132,87 @@ static const cr_field fields[] = {
      "IRB: borrowers' annual sales for the SME size adjustment (<= 5: the full adjustment)", NULL},
     {"bank.irb_scaling", CR_FT_DOUBLE, OFF(bank.irb_scaling), "1", IN(0, 2), NULL, "1",
      "IRB: scaling factor of the capital requirement (1.06 in Basel II, 1 in Basel III)", NULL},
+    {"bank.pricing", CR_FT_ENUM, OFF(bank.pricing), "break_even", NO_RANGE, pricings, "",
+     "break_even (the break-even rate on the estimated PD plus margin), or stiglitz_weiss: "
+     "banks anticipate borrowers' project choice and refuse rather than charge above the rate "
+     "at which the applicant would switch to the risky project (needs "
+     "behaviour.risk.rule best_response)", NULL},
+    /* behaviour (models/behaviour.h) */
+    {"behaviour.risk.rule", CR_FT_ENUM, OFF(behaviour.risk.rule), "off", NO_RANGE, rules, "",
+     "project choice: off (every SME runs its own safe project), fixed (a share initial_share "
+     "of SMEs are risky types), best_response (each period the project with the higher "
+     "expected payoff given the contract: moral hazard) or imitation", NULL},
+    {"behaviour.risk.risky_success", CR_FT_DOUBLE, OFF(behaviour.risk.risky_success), "0.8",
+     IN_OPEN(0, 1), NULL, "1/year",
+     "p_r: annual success probability of the risky project of an SME with the mean PD "
+     "(p_s = 1 - population.pd.mean); an SME's risky success is its safe one x p_r / p_s", NULL},
+    {"behaviour.risk.risky_return", CR_FT_DOUBLE, OFF(behaviour.risk.risky_return), "1.3", GT(0),
+     NULL, "1/year", "R_r: gross annual return of the risky project per unit of loan (the safe "
+     "project's is R_s = 1 + loans.project_return); needs p_s R_s >= p_r R_r", NULL},
+    {"behaviour.risk.initial_share", CR_FT_DOUBLE, OFF(behaviour.risk.initial_share), "0.5",
+     IN(0, 1), NULL, "1", "fixed: share of risky types (entrants too); imitation: share of "
+     "SMEs starting risky", NULL},
+    {"behaviour.repayment.rule", CR_FT_ENUM, OFF(behaviour.repayment.rule), "off", NO_RANGE,
+     rules, "", "strategic default: off (repay when the project succeeds), fixed (a share "
+     "initial_share of SMEs are strategic), best_response (all are) or imitation; a strategic "
+     "SME defaults on its due when it beats the cost of default (Besley-Coate)", NULL},
+    {"behaviour.repayment.penalty", CR_FT_DOUBLE, OFF(behaviour.repayment.penalty), "0.9",
+     IN(0, 1), NULL, "1", "share of its proceeds (gross return) a defaulter loses to "
+     "enforcement: the slope of the penalty function", NULL},
+    {"behaviour.repayment.discount", CR_FT_DOUBLE, OFF(behaviour.repayment.discount), "0.9",
+     IN(0, 1), NULL, "1/year", "annual discount factor of the access to credit a defaulter "
+     "loses for population.exclusion_periods", NULL},
+    {"behaviour.repayment.return_spread", CR_FT_DOUBLE, OFF(behaviour.repayment.return_spread),
+     "0", IN(0, 1), NULL, "1", "realised gross return of a successful project uniform on "
+     "R (1 - spread, 1 + spread) (0: always R)", NULL},
+    {"behaviour.repayment.sanction", CR_FT_DOUBLE, OFF(behaviour.repayment.sanction), "0",
+     GE(0), NULL, "1", "social sanction per unit of loan: on a member who does not pay its "
+     "share while its group repays, and on a deviation caught by monitors", NULL},
+    {"behaviour.repayment.initial_share", CR_FT_DOUBLE, OFF(behaviour.repayment.initial_share),
+     "0.5", IN(0, 1), NULL, "1", "fixed: share of strategic SMEs; imitation: initial share",
+     NULL},
+    {"behaviour.monitoring.rule", CR_FT_ENUM, OFF(behaviour.monitoring.rule), "off", NO_RANGE,
+     rules, "", "peer monitoring in groups: off, fixed (a share initial_share monitors), "
+     "best_response or imitation", NULL},
+    {"behaviour.monitoring.cost", CR_FT_DOUBLE, OFF(behaviour.monitoring.cost), "0.005", IN(0, 1),
+     NULL, "1/year", "cost of monitoring per unit of the monitor's loan", NULL},
+    {"behaviour.monitoring.effect", CR_FT_DOUBLE, OFF(behaviour.monitoring.effect), "0.5",
+     IN(0, 1), NULL, "1", "probability that a member's deviation (risky project, strategic "
+     "default) is caught when all its peers monitor (scaled by the monitoring share)", NULL},
+    {"behaviour.monitoring.initial_share", CR_FT_DOUBLE,
+     OFF(behaviour.monitoring.initial_share), "0.5", IN(0, 1), NULL, "1",
+     "fixed: share of monitors; imitation: initial share", NULL},
+    {"behaviour.participation.rule", CR_FT_ENUM, OFF(behaviour.participation.rule), "off",
+     NO_RANGE, logit_rules, "", "off (every SME without a loan applies with "
+     "population.demand_probability) or logit: it first chooses between the mode's channel and "
+     "staying out, on its learned payoff of participating", NULL},
+    {"behaviour.participation.intensity", CR_FT_DOUBLE, OFF(behaviour.participation.intensity),
+     "50", GE(0), NULL, "1", "logit intensity beta (per unit of payoff per unit of loan and "
+     "period)", NULL},
+    {"behaviour.participation.memory", CR_FT_DOUBLE, OFF(behaviour.participation.memory), "0.3",
+     IN(0, 1), NULL, "1", "weight of the latest period's expected payoff in the learned one",
+     NULL},
+    {"behaviour.participation.initial", CR_FT_DOUBLE, OFF(behaviour.participation.initial),
+     "0", IN(-1, 1), NULL, "1", "learned payoff of participating before any experience", NULL},
+    {"behaviour.matching", CR_FT_ENUM, OFF(behaviour.matching), "random", NO_RANGE, matchings,
+     "", "group formation: random (consecutive slots) or free (members know each other's type "
+     "and sort: Ghatak 1999)", NULL},
+    {"behaviour.records.sharing", CR_FT_ENUM, OFF(behaviour.records.sharing), "none", NO_RANGE,
+     sharings, "", "credit records: none, private (the lending bank only), shared (every "
+     "lender in modes with groups, an alliance or an association; else private) or public",
+     NULL},
+    {"behaviour.records.prior_strength", CR_FT_DOUBLE, OFF(behaviour.records.prior_strength),
+     "20", GT(0), NULL, "periods", "periods of repayment history the screening estimate is "
+     "worth in the lender's Beta-Bernoulli update", NULL},
+    {"behaviour.records.switch_probability", CR_FT_DOUBLE,
+     OFF(behaviour.records.switch_probability), "0", IN(0, 1), NULL, "1",
+     "probability that a refused applicant moves to another bank", NULL},
+    {"behaviour.learning.revision_rate", CR_FT_DOUBLE, OFF(behaviour.learning.revision_rate),
+     "0.1", IN(0, 1), NULL, "1 per period", "imitation: share of SMEs revising each strategy "
+     "in a period", NULL},
+    {"behaviour.learning.payoff_range", CR_FT_DOUBLE, OFF(behaviour.learning.payoff_range),
+     "0.1", GT(0), NULL, "1", "imitation: payoff difference (per unit of loan and period) at "
+     "which a revising SME surely switches to its peer's strategy", NULL},
     /* modes */
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
      "financing modes to run (credere modes lists them); each is one cell", NULL},
@@ -281,6 +368,31 @@ static cr_status validate(const cr_schema *schema, const void *cfg, const cr_ori
             CR_OK)
             return cr_config_error(schema, origins, file, "network.edges", d, "%s", fd.msg);
         free(edges);
+    }
+    {
+        /* the game's assumptions (MODEL.md section 5) */
+        const cr_behaviour_params *bp = &p->behaviour;
+        double p_s = 1.0 - p->population.pd.mean, R_s = 1.0 + p->loans.project_return;
+        double p_r = bp->risk.risky_success, R_r = bp->risk.risky_return;
+        if (bp->risk.rule != CR_RULE_OFF && !(p_r < p_s))
+            return cr_config_error(schema, origins, file, "behaviour.risk.risky_success", d,
+                                   "the risky project must succeed less often than the safe "
+                                   "one: p_r = %g is not below p_s = 1 - population.pd.mean "
+                                   "= %g",
+                                   p_r, p_s);
+        if (bp->risk.rule != CR_RULE_OFF && p_s * R_s < p_r * R_r)
+            return cr_config_error(schema, origins, file, "behaviour.risk.risky_return", d,
+                                   "the model requires p_s R_s >= p_r R_r (the safe project has "
+                                   "the higher expected return: Stiglitz-Weiss), but p_s R_s = "
+                                   "%g x %g = %g < p_r R_r = %g x %g = %g (p_s = 1 - "
+                                   "population.pd.mean, R_s = 1 + loans.project_return)",
+                                   p_s, R_s, p_s * R_s, p_r, R_r, p_r * R_r);
+        if (p->bank.pricing == CR_PRICE_STIGLITZ_WEISS && bp->risk.rule != CR_RULE_BEST)
+            return cr_config_error(schema, origins, file, "bank.pricing", d,
+                                   "stiglitz_weiss pricing anticipates borrowers' choice of "
+                                   "project: it needs behaviour.risk.rule best_response (it is "
+                                   "%s)",
+                                   rules[bp->risk.rule]);
     }
     if (p->modes.n < 1)
         return cr_config_error(schema, origins, file, "modes", d, "name at least one mode");

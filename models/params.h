@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "models/behaviour.h"
 #include "models/modeparams.h"
 
 #define CR_MODE_SLOTS 11
@@ -82,7 +83,9 @@ typedef struct {
         double irb_sales;
         double irb_scaling;
         double target_capital_ratio;
+        int pricing; /* CR_PRICE_* */
     } bank;
+    cr_behaviour_params behaviour;
     cr_strlist modes;
     cr_mode_params mode[CR_MODE_SLOTS]; /* every built-in mode's and preset's section */
     struct {

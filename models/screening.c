@@ -9,6 +9,7 @@
 #include "models/basel.h"
 #include "models/lending.h"
 #include "models/purpose.h"
+#include "models/strategy.h"
 
 /* pi / 8, for the probit approximation of the logistic-normal mean */
 #define PI_OVER_8 0.39269908169872414
@@ -61,18 +62,47 @@ static void group_equity(const cr_model *m, const cr_sweep *sw, double *eq)
     }
 }
 
+double cr_lend_price(const cr_model *m, double q, double lgd, double loan, double peers,
+                     double fund_x, double *sh, double *weight)
+{
+    const cr_params *p = m->p;
+    const cr_mode_params *mp = m->mp;
+    /* the loss shares of this loan: the mode's waterfall (the small-loan one up to
+     * guarantor.small_limit), with joint liability priced at what the other members
+     * can pay and the mutual fund as a first-loss tranche of the alliance's pool */
+    const int small = loan <= mp->guarantor.small_limit;
+    cr_waterfall w = small ? m->wf_pricing_small : m->wf_pricing;
+    if (peers >= 0.0 && m->members_layer >= 0) {
+        double cap = peers / loan * (1.0 - q);
+        if (cap < w.layer[m->members_layer].cap)
+            w.layer[m->members_layer].cap = cap > 0.0 ? cap : 0.0;
+    }
+    cr_waterfall_shares(&w, lgd, sh);
+    double bank_share = sh[CR_H_BANK];
+    if (fund_x >= 0.0)
+        bank_share *= cr_tranche_senior_share(&m->tranche, q, fund_x);
+    /* capital: standardised weights (guaranteed part at the qualified guarantor's
+     * weight) or the IRB formula on the bank's loss share */
+    const double covered = small ? m->cover_small : m->cover;
+    double wgt = p->bank.risk_weight * (1.0 - covered) + mp->guaranteed_risk_weight * covered;
+    if (p->bank.capital_rule == CR_RULE_IRB)
+        wgt = cr_basel_irb_corporate(cr_lend_annual_pd(m, q), bank_share,
+                                     (double)p->loans.maturity / m->ppy, p->bank.irb_sales,
+                                     p->bank.irb_scaling);
+    *weight = wgt;
+    /* break-even on the bank's own expected loss, funding and capital, plus margin */
+    return (m->funding + p->bank.capital_ratio_min * wgt * m->equity_premium + q * bank_share) /
+               (1.0 - q) +
+           m->margin;
+}
+
 void cr_lend_screen(void *model, const cr_sweep *sw)
 {
     cr_model *m = model;
-    const cr_params *p = m->p;
     const cr_mode_params *mp = m->mp;
     cr_smes *s = &m->world->sme;
     const unsigned c = m->components;
     const int has_gc = (c & CR_C_GUARANTOR) != 0, has_fund = (c & CR_C_MUTUAL_FUND) != 0;
-    const int irb = p->bank.capital_rule == CR_RULE_IRB;
-    const double excess = m->equity_premium, car = p->bank.capital_ratio_min;
-    const double rw = p->bank.risk_weight, grw = mp->guaranteed_risk_weight;
-    const double years = (double)p->loans.maturity / m->ppy;
     const cr_holder_books *gcb = &m->im.h[CR_H_GUARANTOR];
     const cr_holder_books *fund = &m->im.h[CR_H_MUTUAL_FUND];
     double geq[CR_BLOCK + 1];
@@ -112,43 +142,24 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
             sig[n] = info[k], tau[n++] = info_tau[k];
             gsig[ng] = info[k], gtau[ng++] = info_tau[k];
         }
-        double q = estimate(m, truth, sig, tau, n);
+        double q = cr_strategy_estimate(m, i, estimate(m, truth, sig, tau, n));
         s->est_pd[i] = q;
 
-        /* the loss shares of this loan: the mode's waterfall (the small-loan one up to
-         * guarantor.small_limit), with joint liability priced at what the other members
-         * can pay and the mutual fund as a first-loss tranche of the alliance's pool */
         const int small = loan <= mp->guarantor.small_limit;
-        cr_waterfall w = small ? m->wf_pricing_small : m->wf_pricing;
-        if (priced_members) {
-            size_t g = i / m->group;
-            double own = s->equity[i] > 0.0 ? s->equity[i] : 0.0;
-            double peers = geq[g - sw->lo / m->group] - own;
-            double cap = peers / loan * (1.0 - q);
-            if (cap < w.layer[m->members_layer].cap)
-                w.layer[m->members_layer].cap = cap > 0.0 ? cap : 0.0;
-        }
+        double peers = -1.0, fund_x = -1.0;
+        if (priced_members)
+            peers = geq[i / m->group - sw->lo / m->group] - (s->equity[i] > 0.0 ? s->equity[i] : 0.0);
         const double lgd = cr_lend_lgd(m, i);
-        double sh[CR_HOLDER_COUNT];
-        cr_waterfall_shares(&w, lgd, sh);
-        double bank_share = sh[CR_H_BANK];
         if (has_fund && lgd > 0.0) {
             size_t g = i / m->group;
-            double x = fund->net_assets[g] / (lgd * (m->grp_out[g] + loan));
-            bank_share *= cr_tranche_senior_share(&m->tranche, q, x);
+            fund_x = fund->net_assets[g] / (lgd * (m->grp_out[g] + loan));
         }
-        /* capital: standardised weights (guaranteed part at the qualified guarantor's
-         * weight) or the IRB formula on the bank's loss share */
-        const double covered = small ? m->cover_small : m->cover;
-        double weight = rw * (1.0 - covered) + grw * covered;
-        if (irb)
-            weight = cr_basel_irb_corporate(cr_lend_annual_pd(m, q), bank_share, years,
-                                            p->bank.irb_sales, p->bank.irb_scaling);
-        /* break-even on the bank's own expected loss, funding and capital, plus margin */
-        double rate = (m->funding + car * weight * excess + q * bank_share) / (1.0 - q) + m->margin;
+        double sh[CR_HOLDER_COUNT], weight;
+        double rate = cr_lend_price(m, q, lgd, loan, peers, fund_x, sh, &weight);
         s->offer[i] = rate;
         s->weight[i] = weight;
-        int ok = q <= m->max_pd && rate <= m->max_rate && s->collateral[i] >= mp->min_collateral;
+        int ok = q <= m->max_pd && rate <= m->max_rate && s->collateral[i] >= mp->min_collateral &&
+                 !cr_strategy_above_switch(m, i, rate);
 
         s->guaranteed[i] = 0.0;
         s->fee[i] = 0.0;
@@ -269,8 +280,11 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     double *gacc = cr_blocksum_row(&m->gacc, sw->block);
     for (size_t i = sw->lo; i < sw->hi; i++) {
-        if (!(s->flags[i] & CR_F_APPROVED))
+        if (!(s->flags[i] & CR_F_APPROVED)) {
+            if (s->flags[i] & CR_F_APPLIED)
+                cr_strategy_refused(m, sw->rng, i);
             continue;
+        }
         double a = accept[s->bank[i]];
         if (s->guaranteed[i] > 0.0)
             a *= gcb->accept[cr_lend_guarantor_of(m, i)];
@@ -311,6 +325,7 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
         }
         continue;
     refused:
+        cr_strategy_refused(m, sw->rng, i);
         s->guaranteed[i] = 0.0;
         s->fee[i] = 0.0;
         s->weight[i] = 0.0;
