@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Determinism: the same experiment with 1, 2 and 3 threads gives /design and
 /metrics identical bit for bit (ARCHITECTURE.md, "Determinism"); a different seed
-gives different metrics (so the comparison is not vacuous).
+gives different metrics (so the comparison is not vacuous). Checked for the
+quick-start experiment and for the mode comparison with every behaviour on
+(learning by imitation, the group repayment game, monitoring, free matching,
+participation, shared records and bank switching: BEHAVIOUR).
 
 usage: test_determinism.py CREDERE SOURCE_DIR WORK_DIR
 """
@@ -40,36 +43,60 @@ def datasets(path):
     return out
 
 
+BEHAVIOUR = ("--set", "behaviour.risk.rule=imitation", "--set", "behaviour.repayment.rule=imitation",
+             "--set", "behaviour.repayment.return_spread=0.4",
+             "--set", "behaviour.repayment.sanction=0.1",
+             "--set", "behaviour.monitoring.rule=imitation",
+             "--set", "behaviour.participation.rule=logit", "--set", "behaviour.matching=free",
+             "--set", "behaviour.records.sharing=shared",
+             "--set", "behaviour.records.switch_probability=0.5",
+             "--set", "behaviour.learning.revision_rate=0.3")
+
+
+def compare(credere, exp, work, tag, extra=()):
+    """Runs exp with 1, 2 and 3 threads; returns (datasets at 1 thread, failures)."""
+    files = {}
+    for threads in (1, 2, 3):
+        path = os.path.join(work, "%s_t%d.h5" % (tag, threads))
+        run(credere, exp, path, threads, extra)
+        files[threads] = datasets(path)
+    failures = 0
+    ref = files[1]
+    for threads in (2, 3):
+        if set(files[threads]) != set(ref):
+            print("FAIL: %s: dataset names differ with %d threads" % (tag, threads))
+            failures += 1
+            continue
+        for name in sorted(ref):
+            if files[threads][name] != ref[name]:
+                print("FAIL: %s: %s differs between 1 and %d threads" % (tag, name, threads))
+                failures += 1
+    return ref, failures
+
+
 def main():
     credere, src, work = sys.argv[1:4]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     exp = os.path.join(src, "experiments", "quickstart.yaml")
-    files = {}
-    for threads in (1, 2, 3):
-        path = os.path.join(work, "t%d.h5" % threads)
-        run(credere, exp, path, threads)
-        files[threads] = datasets(path)
-    failures = 0
-    ref = files[1]
+    ref, failures = compare(credere, exp, work, "quickstart")
+    strategic, f2 = compare(credere, os.path.join(src, "experiments", "mode_comparison.yaml"),
+                            work, "behaviour", BEHAVIOUR)
+    failures += f2
+    if not strategic["metrics/risky_share"].strip(b"\x00") or \
+            strategic["metrics/strategic_share"] == ref["metrics/strategic_share"]:
+        print("FAIL: the behaviour run did not switch behaviour on")
+        failures += 1
     if len([k for k in ref if k.startswith("metrics/")]) < 20:
         print("FAIL: too few metrics: %s" % sorted(ref))
         failures += 1
-    for threads in (2, 3):
-        if set(files[threads]) != set(ref):
-            print("FAIL: dataset names differ with %d threads" % threads)
-            failures += 1
-            continue
-        for name in sorted(ref):
-            if files[threads][name] != ref[name]:
-                print("FAIL: %s differs between 1 and %d threads" % (name, threads))
-                failures += 1
     other = os.path.join(work, "seed.h5")
     run(credere, exp, other, 2, ("--set", "experiment.seed=12345"))
     if datasets(other)["metrics/default_rate"] == ref["metrics/default_rate"]:
         print("FAIL: another seed gives the same default_rate (comparison is vacuous)")
         failures += 1
-    print("%d datasets compared across 1, 2, 3 threads; %d failures" % (len(ref), failures))
+    print("%d + %d datasets compared across 1, 2, 3 threads; %d failures"
+          % (len(ref), len(strategic), failures))
     sys.exit(1 if failures else 0)
 
 
