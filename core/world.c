@@ -102,7 +102,7 @@ void cr_world_permute_smes(cr_world *w, const uint32_t *perm, void *scratch)
         char *src_ = (char *)w->sme.f, *tmp_ = scratch;                                            \
         for (size_t k = 0; k < n; k++)                                                             \
             memcpy(tmp_ + k * es_, src_ + (size_t)perm[k] * es_, es_);                             \
-        memcpy(src_, tmp_, n * es_);                                                               \
+        memcpy(src_, tmp_, n *es_);                                                                \
     } while (0);
     CR_SME_ARRAYS(CR_X_PERMUTE)
 #undef CR_X_PERMUTE

@@ -51,9 +51,9 @@ typedef struct {
         double initial_share; /* fixed: share of risky types; imitation: initial share */
     } risk;
     struct {
-        int rule; /* off, best_response (all strategic), imitation (honest vs strategic) */
-        double penalty;       /* share of its proceeds a defaulter loses (enforcement) */
-        double discount;      /* annual discount factor of future access */
+        int rule;        /* off, best_response (all strategic), imitation (honest vs strategic) */
+        double penalty;  /* share of its proceeds a defaulter loses (enforcement) */
+        double discount; /* annual discount factor of future access */
         double return_spread; /* realised gross return uniform on R (1 +- spread) */
         double sanction;      /* social sanction per unit of loan (groups) */
         double initial_share; /* imitation: initial share of strategic SMEs */
@@ -72,8 +72,8 @@ typedef struct {
     } participation;
     int matching; /* CR_MATCH_* */
     struct {
-        int sharing;           /* CR_REC_* */
-        double prior_strength; /* periods of evidence the screening estimate is worth */
+        int sharing;               /* CR_REC_* */
+        double prior_strength;     /* periods of evidence the screening estimate is worth */
         double switch_probability; /* a refused applicant moves to another bank */
     } records;
     struct {
@@ -93,12 +93,12 @@ enum {
 
 /* Period flags (cr_behav.pflags), cleared at applications. */
 enum {
-    CR_B_RAN_RISKY = 1u << 0,  /* borrowed and ran the risky project this period */
-    CR_B_STRATEGIC = 1u << 1,  /* defaulted strategically this period */
-    CR_B_COVERED = 1u << 2,    /* its due was paid by fellow members */
-    CR_B_PAYOFF_R = 1u << 3,   /* u[CR_D_RISK] is this period's */
-    CR_B_PAYOFF_D = 1u << 4,   /* u[CR_D_REPAY] is this period's */
-    CR_B_PAYOFF_M = 1u << 5,   /* u[CR_D_MONITOR] is this period's */
+    CR_B_RAN_RISKY = 1u << 0, /* borrowed and ran the risky project this period */
+    CR_B_STRATEGIC = 1u << 1, /* defaulted strategically this period */
+    CR_B_COVERED = 1u << 2,   /* its due was paid by fellow members */
+    CR_B_PAYOFF_R = 1u << 3,  /* u[CR_D_RISK] is this period's */
+    CR_B_PAYOFF_D = 1u << 4,  /* u[CR_D_REPAY] is this period's */
+    CR_B_PAYOFF_M = 1u << 5,  /* u[CR_D_MONITOR] is this period's */
 };
 
 /* The decisions learned by imitation. */
@@ -106,24 +106,24 @@ enum { CR_D_RISK = 0, CR_D_REPAY = 1, CR_D_MONITOR = 2, CR_D_COUNT = 3 };
 
 /* Per-SME behaviour state of a model (allocated only when some rule is on). */
 typedef struct {
-    int on;               /* some rule is on */
-    uint8_t *strat;       /* CR_S_* */
-    uint8_t *strat_next;  /* learning: the strategies after this period's revisions */
-    uint8_t *snap;        /* strategies at the end of the previous period (entrants) */
-    uint8_t *pflags;      /* CR_B_* */
-    float *u;             /* [i * CR_D_COUNT + d]: payoff of i's strategy for d */
-    float *learned;       /* participation: learned payoff of participating */
-    double *thr_risky;    /* Phi^-1 of the risky project's per-period failure prob. */
-    uint16_t *rec_good;   /* periods with a loan and no default */
-    uint16_t *rec_bad;    /* defaults */
-    uint32_t *rec_bank;   /* the bank that holds the record (private records) */
-    int32_t *banned;      /* period until which a strategic defaulter cannot borrow */
-    double *xfer;         /* repayment game: paid for peers (> 0) or by peers (< 0) */
+    int on;              /* some rule is on */
+    uint8_t *strat;      /* CR_S_* */
+    uint8_t *strat_next; /* learning: the strategies after this period's revisions */
+    uint8_t *snap;       /* strategies at the end of the previous period (entrants) */
+    uint8_t *pflags;     /* CR_B_* */
+    float *u;            /* [i * CR_D_COUNT + d]: payoff of i's strategy for d */
+    float *learned;      /* participation: learned payoff of participating */
+    double *thr_risky;   /* Phi^-1 of the risky project's per-period failure prob. */
+    uint16_t *rec_good;  /* periods with a loan and no default */
+    uint16_t *rec_bad;   /* defaults */
+    uint32_t *rec_bank;  /* the bank that holds the record (private records) */
+    int32_t *banned;     /* period until which a strategic defaulter cannot borrow */
+    double *xfer;        /* repayment game: paid for peers (> 0) or by peers (< 0) */
     /* per-period constants */
-    double ratio;         /* risky / safe per-period success probability */
-    double ret_risky;     /* per-period net return of the risky project */
-    double monitor_cost;  /* per period per unit of loan */
-    double beta_pp;       /* per-period discount factor */
+    double ratio;        /* risky / safe per-period success probability */
+    double ret_risky;    /* per-period net return of the risky project */
+    double monitor_cost; /* per period per unit of loan */
+    double beta_pp;      /* per-period discount factor */
 } cr_behav;
 
 /* Whether any rule of p is on. */

@@ -341,9 +341,9 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_MEAN_LOAN_RATE] = a[CR_A_GRANTED] > 0 ? a[CR_A_GRANTED_RATE] / a[CR_A_GRANTED] : 0.0;
     v[CR_M_MEAN_FEE_RATE] = a[CR_A_GUARANTEED] > 0 ? a[CR_A_FEE_RATE] / a[CR_A_GUARANTEED] : 0.0;
     const double contagion = m->net ? m->net_contagion_loans : 0.0;
-    v[CR_M_DEFAULT_RATE] = a[CR_A_AT_RISK] > 0
-                               ? (a[CR_A_DEFAULTS] + contagion + a[CR_A_STRATEGIC]) / a[CR_A_AT_RISK]
-                               : 0.0;
+    v[CR_M_DEFAULT_RATE] =
+        a[CR_A_AT_RISK] > 0 ? (a[CR_A_DEFAULTS] + contagion + a[CR_A_STRATEGIC]) / a[CR_A_AT_RISK]
+                            : 0.0;
     v[CR_M_STRATEGIC_DEFAULTS] = a[CR_A_STRATEGIC];
     v[CR_M_RISKY_SHARE] = a[CR_A_AT_RISK] > 0 ? a[CR_A_RISKY] / a[CR_A_AT_RISK] : 0.0;
     v[CR_M_STRATEGIC_SHARE] = a[CR_A_ACTIVE] > 0 ? a[CR_A_STRATEGISTS] / a[CR_A_ACTIVE] : 0.0;

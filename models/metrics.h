@@ -30,7 +30,7 @@
       "loans defaulting because the project failed")                                               \
     X(CR_M_STRATEGIC_DEFAULTS, "strategic_defaults", "loans per period",                           \
       "loans whose borrower defaulted although its project succeeded (0 unless "                   \
-      "behaviour.repayment.rule is on)")                          \
+      "behaviour.repayment.rule is on)")                                                           \
     X(CR_M_CONTAGION_DEFAULTS, "contagion_defaults", "loans per period",                           \
       "loans defaulting because their SME could not pay guarantee calls (0 without a guarantee "   \
       "network)")                                                                                  \
@@ -64,7 +64,7 @@
     X(CR_M_PARTICIPATION, "participation", "1",                                                    \
       "share of SMEs in an alliance or group (0 in modes without groups)")                         \
     X(CR_M_RISKY_SHARE, "risky_share", "1",                                                        \
-      "share of borrowers running the risky project (0 unless behaviour.risk.rule is on)")             \
+      "share of borrowers running the risky project (0 unless behaviour.risk.rule is on)")         \
     X(CR_M_BORROWER_MEAN_PD, "borrower_mean_pd", "1/year",                                         \
       "mean true annual PD of the SMEs with loans at risk (selection quality; 0 when none)")       \
     X(CR_M_SME_SURPLUS, "sme_surplus", "million yuan per period",                                  \
@@ -105,7 +105,7 @@
     X(CR_M_ASSOCIATION_FEE_INCOME, "association_fee_income", "million yuan per period",            \
       "certification fees paid to the industry association (0 in modes without one)")              \
     X(CR_M_MEMBERS_PAYOUTS, "members_payouts", "million yuan per period",                          \
-      "losses paid by fellow members under joint liability (0 in modes without groups)")          \
+      "losses paid by fellow members under joint liability (0 in modes without groups)")           \
     X(CR_M_STRATEGIC_SHARE, "strategic_share", "1",                                                \
       "share of active SMEs whose repayment strategy is strategic (0 unless "                      \
       "behaviour.repayment.rule is on)")                                                           \

@@ -28,28 +28,28 @@ enum {
     CR_A_APPLICATIONS,
     CR_A_APPROVED,
     CR_A_GRANTED,
-    CR_A_GRANTED_RATE,  /* sum of annual contract rates of new loans */
-    CR_A_AT_RISK,       /* loans at risk (count) */
-    CR_A_AT_RISK_AMT,   /* principal at risk */
-    CR_A_AT_RISK_PD,    /* sum of true annual PDs of borrowers */
-    CR_A_DEFAULTS,      /* fundamental defaults */
-    CR_A_LOSS,          /* credit losses (all holders) */
-    CR_A_SURPLUS,       /* SMEs' surplus */
-    CR_A_GUARANTEED,    /* new guaranteed loans (count) */
-    CR_A_FEE_RATE,      /* sum of annual guarantee fee rates of new guaranteed loans */
-    CR_A_SUBSIDY,       /* interest subsidies paid by the government */
-    CR_A_ASSOC_FEES,    /* association fees */
-    CR_A_MEMBERS,       /* active SMEs in a group or alliance */
-    CR_A_ACTIVE,        /* active SMEs */
-    CR_A_DEPOSIT_SHORT, /* deposits members did not get back from a depleted fund */
-    CR_A_RISKY,         /* borrowers running the risky project */
-    CR_A_STRATEGIC,     /* strategic defaults */
-    CR_A_STRATEGISTS,   /* active SMEs whose repayment strategy is strategic */
-    CR_A_MONITORS,      /* borrowing group members who monitor */
+    CR_A_GRANTED_RATE,    /* sum of annual contract rates of new loans */
+    CR_A_AT_RISK,         /* loans at risk (count) */
+    CR_A_AT_RISK_AMT,     /* principal at risk */
+    CR_A_AT_RISK_PD,      /* sum of true annual PDs of borrowers */
+    CR_A_DEFAULTS,        /* fundamental defaults */
+    CR_A_LOSS,            /* credit losses (all holders) */
+    CR_A_SURPLUS,         /* SMEs' surplus */
+    CR_A_GUARANTEED,      /* new guaranteed loans (count) */
+    CR_A_FEE_RATE,        /* sum of annual guarantee fee rates of new guaranteed loans */
+    CR_A_SUBSIDY,         /* interest subsidies paid by the government */
+    CR_A_ASSOC_FEES,      /* association fees */
+    CR_A_MEMBERS,         /* active SMEs in a group or alliance */
+    CR_A_ACTIVE,          /* active SMEs */
+    CR_A_DEPOSIT_SHORT,   /* deposits members did not get back from a depleted fund */
+    CR_A_RISKY,           /* borrowers running the risky project */
+    CR_A_STRATEGIC,       /* strategic defaults */
+    CR_A_STRATEGISTS,     /* active SMEs whose repayment strategy is strategic */
+    CR_A_MONITORS,        /* borrowing group members who monitor */
     CR_A_GROUP_BORROWERS, /* borrowing group members */
-    CR_A_COVERED,       /* dues fellow members paid for members who did not pay */
-    CR_A_GROUPS,        /* groups with active members */
-    CR_A_GROUPS_SAME,   /* groups whose active members all have the same project type */
+    CR_A_COVERED,         /* dues fellow members paid for members who did not pay */
+    CR_A_GROUPS,          /* groups with active members */
+    CR_A_GROUPS_SAME,     /* groups whose active members all have the same project type */
     CR_A_COUNT
 };
 

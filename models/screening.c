@@ -49,14 +49,16 @@ static double signal(const cr_model *m, gsl_rng *r, unsigned purpose, size_t i, 
     return truth + gsl_ran_gaussian_ziggurat(r, 1.0) / sqrt(tau);
 }
 
-/* Per group in the block: members' liquid equity (for pricing joint liability). */
+/* Per group in the block: members' liquid equity (for pricing joint liability);
+ * members staying out (behaviour.participation) do not count. */
 static void group_equity(const cr_model *m, const cr_sweep *sw, double *eq)
 {
     const cr_smes *s = &m->world->sme;
     for (size_t g = sw->lo / m->group; g * m->group < sw->hi; g++) {
         double e = 0.0;
         for (size_t j = g * m->group; j < (g + 1) * m->group && j < sw->hi; j++)
-            if (s->status[j] == CR_SME_ACTIVE && s->equity[j] > 0.0)
+            if (s->status[j] == CR_SME_ACTIVE && s->equity[j] > 0.0 &&
+                !(m->bh.on && (m->bh.strat[j] & CR_S_OUT)))
                 e += s->equity[j];
         eq[g - sw->lo / m->group] = e;
     }
@@ -148,7 +150,8 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
         const int small = loan <= mp->guarantor.small_limit;
         double peers = -1.0, fund_x = -1.0;
         if (priced_members)
-            peers = geq[i / m->group - sw->lo / m->group] - (s->equity[i] > 0.0 ? s->equity[i] : 0.0);
+            peers =
+                geq[i / m->group - sw->lo / m->group] - (s->equity[i] > 0.0 ? s->equity[i] : 0.0);
         const double lgd = cr_lend_lgd(m, i);
         if (has_fund && lgd > 0.0) {
             size_t g = i / m->group;

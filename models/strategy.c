@@ -282,8 +282,8 @@ int cr_strategy_above_switch(const cr_model *m, size_t i, double rate)
     double cost = sme_cost(m, i, rate, loan);
     /* the borrower's cost at which it switches; the rate is the part of it the bank
      * sets (fees and subsidies unchanged) */
-    double star = cr_behav_switch_rate(p_s, m->project_return, p_r, m->bh.ret_risky,
-                                       s->collateral[i]);
+    double star =
+        cr_behav_switch_rate(p_s, m->project_return, p_r, m->bh.ret_risky, s->collateral[i]);
     return star >= 0.0 && cost > star;
 }
 
@@ -422,8 +422,8 @@ void cr_strategy_projects(cr_model *m, const cr_sweep *sw)
                     gain = peers > 0.0 ? effect * success_of(m, i, risky) * gain / (peers * loan)
                                        : 0.0;
                     mon = gain > b->monitor_cost;
-                    b->strat[i] = (uint8_t)(mon ? b->strat[i] | CR_S_MONITOR
-                                                : b->strat[i] & ~CR_S_MONITOR);
+                    b->strat[i] =
+                        (uint8_t)(mon ? b->strat[i] | CR_S_MONITOR : b->strat[i] & ~CR_S_MONITOR);
                 }
                 acc[CR_A_GROUP_BORROWERS] += 1.0;
                 if (mon) {
@@ -438,9 +438,9 @@ void cr_strategy_projects(cr_model *m, const cr_sweep *sw)
         if (bp->risk.rule == CR_RULE_BEST)
             for (size_t i = lo; i < hi; i++)
                 if (borrows(s, i))
-                    b->strat[i] = (uint8_t)((b->pflags[i] & CR_B_RAN_RISKY)
-                                                ? b->strat[i] | CR_S_RISKY
-                                                : b->strat[i] & ~CR_S_RISKY);
+                    b->strat[i] =
+                        (uint8_t)((b->pflags[i] & CR_B_RAN_RISKY) ? b->strat[i] | CR_S_RISKY
+                                                                  : b->strat[i] & ~CR_S_RISKY);
     }
 }
 
@@ -504,10 +504,10 @@ void cr_strategy_repay(cr_model *m, const cr_sweep *sw)
             double mu = 1.0;
             if (mon_on) {
                 double peers = (double)borrowers - 1.0;
-                mu = peers > 0.0 ? bp->monitoring.effect *
-                                       ((double)monitors - ((b->strat[j] & CR_S_MONITOR) != 0)) /
-                                       peers
-                                 : 0.0;
+                mu = peers > 0.0
+                         ? bp->monitoring.effect *
+                               ((double)monitors - ((b->strat[j] & CR_S_MONITOR) != 0)) / peers
+                         : 0.0;
             }
             sanc[n] = bp->repayment.sanction * mu;
             idx[n++] = j;
@@ -571,8 +571,7 @@ void cr_strategy_after(cr_model *m, size_t i, int period)
     }
     if (bp->participation.rule != CR_RULE_OFF && (b->pflags[i] & CR_B_PAYOFF_R)) {
         double w = bp->participation.memory;
-        b->learned[i] =
-            (float)((1.0 - w) * b->learned[i] + w * b->u[i * CR_D_COUNT + CR_D_RISK]);
+        b->learned[i] = (float)((1.0 - w) * b->learned[i] + w * b->u[i * CR_D_COUNT + CR_D_RISK]);
     }
 }
 

@@ -7,7 +7,11 @@
 /* U = s (ret - cost - liability) - (1 - s) fail_cost - sanction */
 static void test_payoff(void)
 {
-    cr_terms t = {.success = 0.9, .ret = 0.2, .cost = 0.05, .fail_cost = 0.3, .liability = 0.02,
+    cr_terms t = {.success = 0.9,
+                  .ret = 0.2,
+                  .cost = 0.05,
+                  .fail_cost = 0.3,
+                  .liability = 0.02,
                   .sanction = 0.01};
     /* 0.9 x 0.13 - 0.1 x 0.3 - 0.01 = 0.117 - 0.03 - 0.01 = 0.077 */
     CR_CHECK_NEAR(cr_behav_payoff(&t), 0.077, 1e-15);
