@@ -7,6 +7,7 @@
 #include "core/world.h"
 #include "models/mode.h"
 #include "models/model.h"
+#include "models/strategy.h"
 
 cr_status cr_bench_run(const cr_params *p, const char *mode_name, int threads, cr_bench_result *r,
                        cr_diag *d)
@@ -36,7 +37,9 @@ cr_status cr_bench_run(const cr_params *p, const char *mode_name, int threads, c
     double work = (double)r->smes * r->periods * r->replications;
     r->sme_periods_per_sec = work / secs;
     r->ns_per_sme_period = secs * threads / work * 1e9;
-    r->bytes_per_sme = cr_world_bytes_per_sme();
+    /* the world's arrays, and the behaviour state when some rule is on */
+    r->bytes_per_sme = cr_world_bytes_per_sme() +
+                       (cr_behaviour_any(&p->behaviour) ? cr_strategy_bytes_per_sme() : 0);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     r->peak_rss_mb = (double)ru.ru_maxrss / 1024.0;

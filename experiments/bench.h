@@ -15,7 +15,7 @@ typedef struct {
     double seconds;             /* wall time of the units (world set-up excluded) */
     double sme_periods_per_sec; /* smes x periods x replications / seconds */
     double ns_per_sme_period;   /* per thread: threads x seconds / SME-periods x 1e9 */
-    size_t bytes_per_sme;       /* bytes of SME state */
+    size_t bytes_per_sme;       /* bytes of SME state (world and behaviour) */
     double peak_rss_mb;         /* peak resident memory of the process so far */
 } cr_bench_result;
 

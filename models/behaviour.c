@@ -8,14 +8,8 @@
 int cr_behaviour_any(const cr_behaviour_params *p)
 {
     return p->risk.rule != CR_RULE_OFF || p->repayment.rule != CR_RULE_OFF ||
-           p->monitoring.rule != CR_RULE_OFF || p->participation.rule != CR_RULE_OFF ||
+           p->monitoring.rule != CR_RULE_OFF || p->channel.rule != CR_RULE_OFF ||
            p->matching != CR_MATCH_RANDOM || p->records.sharing != CR_REC_NONE;
-}
-
-double cr_behav_payoff(const cr_terms *t)
-{
-    return t->success * (t->ret - t->cost - t->liability) - (1.0 - t->success) * t->fail_cost -
-           t->sanction;
 }
 
 double cr_behav_switch_rate(double p_s, double ret_s, double p_r, double ret_r, double fail_cost)

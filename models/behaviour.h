@@ -16,8 +16,9 @@
  *   monitoring     members pay a cost to watch their peers: a watched member that
  *                  goes risky or defaults strategically is sanctioned (Stiglitz 1990);
  *   matching       groups form randomly or by free matching (types sort, Ghatak 1999);
- *   participation  logit choice between the mode's channel and staying out, on a
- *                  learned (exponentially smoothed) payoff of participating;
+ *   channel        logit choice among the channels the mode offers (its own: a
+ *                  guarantee, the group or alliance; borrowing directly from the
+ *                  bank; staying out) on learned (exponentially smoothed) payoffs;
  *   records        lenders' Beta-Bernoulli update of an SME's per-period PD from its
  *                  repayment history, private, shared in alliances or public.
  *
@@ -68,8 +69,8 @@ typedef struct {
         int rule;         /* off or logit (CR_RULE_BEST stands for logit) */
         double intensity; /* logit intensity beta, per unit of loan and period */
         double memory;    /* weight of the latest payoff in the learned payoff */
-        double initial;   /* learned payoff of participating before any experience */
-    } participation;
+        double initial;   /* learned payoff of each channel before any experience */
+    } channel;
     int matching; /* CR_MATCH_* */
     struct {
         int sharing;               /* CR_REC_* */
@@ -88,7 +89,9 @@ enum {
     CR_S_RISKY = 1u << 0,     /* runs (or is of the type of) the risky project */
     CR_S_STRATEGIC = 1u << 1, /* defaults strategically when it pays */
     CR_S_MONITOR = 1u << 2,   /* monitors its group's members */
-    CR_S_OUT = 1u << 3,       /* stays out of the mode's channel this period */
+    CR_S_OUT = 1u << 3,       /* stays out this period (channel choice) */
+    CR_S_DIRECT = 1u << 4,    /* borrows directly from its bank, outside the mode's
+                                 intermediaries (channel choice; kept for the loan's life) */
 };
 
 /* Period flags (cr_behav.pflags), cleared at applications. */
@@ -106,21 +109,26 @@ enum { CR_D_RISK = 0, CR_D_REPAY = 1, CR_D_MONITOR = 2, CR_D_COUNT = 3 };
 
 /* Per-SME behaviour state of a model (allocated only when some rule is on). */
 typedef struct {
-    int on;              /* some rule is on */
-    uint8_t *strat;      /* CR_S_* */
-    uint8_t *strat_next; /* learning: the strategies after this period's revisions */
-    uint8_t *snap;       /* strategies at the end of the previous period (entrants) */
-    uint8_t *pflags;     /* CR_B_* */
-    float *u;            /* [i * CR_D_COUNT + d]: payoff of i's strategy for d */
-    float *learned;      /* participation: learned payoff of participating */
-    double *thr_risky;   /* Phi^-1 of the risky project's per-period failure prob. */
-    uint16_t *rec_good;  /* periods with a loan and no default */
-    uint16_t *rec_bad;   /* defaults */
-    uint32_t *rec_bank;  /* the bank that holds the record (private records) */
-    int32_t *banned;     /* period until which a strategic defaulter cannot borrow */
-    double *xfer;        /* repayment game: paid for peers (> 0) or by peers (< 0) */
+    int on;                /* some rule is on */
+    uint8_t *strat;        /* CR_S_* */
+    uint8_t *strat_next;   /* learning: the strategies after this period's revisions */
+    uint8_t *snap;         /* strategies at the end of the previous period (entrants) */
+    uint8_t *pflags;       /* CR_B_* */
+    float *u;              /* [i * CR_D_COUNT + d]: payoff of i's strategy for d */
+    float *learned;        /* channel: learned payoff of the mode's channel */
+    float *learned_direct; /* channel: learned payoff of borrowing directly */
+    double *thr_risky;     /* Phi^-1 of the risky project's per-period failure prob. */
+    double *s_safe;        /* per-period success probability of the safe project */
+    float *ret_now;        /* realised net return of a loan falling due (return_spread > 0) */
+    float *ms;             /* members' share of a loss of its loan, per unit (pricing waterfall) */
+    uint16_t *rec_good;    /* periods with a loan and no default */
+    uint16_t *rec_bad;     /* defaults */
+    uint32_t *rec_bank;    /* the bank that holds the record (private records) */
+    int32_t *banned;       /* period until which a strategic defaulter cannot borrow */
+    double *xfer;          /* repayment game: paid for peers (> 0) or by peers (< 0) */
     /* per-period constants */
     double ratio;        /* risky / safe per-period success probability */
+    double ratio_annual; /* risky / safe annual success probability, p_r / p_s */
     double ret_risky;    /* per-period net return of the risky project */
     double monitor_cost; /* per period per unit of loan */
     double beta_pp;      /* per-period discount factor */
@@ -142,12 +150,18 @@ typedef struct {
 
 /* Expected private payoff of a period: success (ret - cost - liability)
  * - (1 - success) fail_cost - sanction (limited liability: nothing else is lost). */
-double cr_behav_payoff(const cr_terms *t);
+static inline double cr_behav_payoff(const cr_terms *t)
+{
+    return t->success * (t->ret - t->cost - t->liability) - (1.0 - t->success) * t->fail_cost -
+           t->sanction;
+}
 
-/* Stiglitz-Weiss: the per-period rate at which the safe and risky projects give the
- * borrower the same expected payoff, when everything else is equal:
- * (1 + r*) = (p_s R_s - p_r R_r) / (p_s - p_r) - fail_cost, gross returns
- * (R = 1 + ret); -1 when the risky project is never preferred... (p_s == p_r). */
+/* Stiglitz-Weiss: the per-period rate r* at which the safe project (success p_s,
+ * net return ret_s) and the risky one (p_r, ret_r) give the borrower the same
+ * expected payoff when it loses fail_cost on failure:
+ * r* = (p_s ret_s - p_r ret_r) / (p_s - p_r) + fail_cost, i.e. in gross returns
+ * (R = 1 + ret) 1 + r* = (p_s R_s - p_r R_r) / (p_s - p_r) + fail_cost. Above r* the
+ * risky project pays more. -1 when p_s <= p_r (no switch). */
 double cr_behav_switch_rate(double p_s, double ret_s, double p_r, double ret_r, double fail_cost);
 
 /* Besley-Coate repayment of a group (n >= 1 members, n == 1: individual):

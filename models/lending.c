@@ -130,10 +130,10 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
             continue;
         acc[CR_A_ACTIVE] += 1.0;
         /* participation and bans (behaviour) come before the count of members */
-        int may = s->loan[i] > 0.0 || cr_strategy_applies(m, sw->rng, i, t);
+        int may = s->loan[i] > 0.0 || cr_strategy_applies(m, sw->rng, i, t, acc);
         if (bh->on && (bh->strat[i] & CR_S_STRATEGIC))
             acc[CR_A_STRATEGISTS] += 1.0;
-        if (grouped && !(bh->on && (bh->strat[i] & CR_S_OUT)))
+        if (grouped && cr_strategy_member(m, i))
             acc[CR_A_MEMBERS] += 1.0;
         if (s->loan[i] > 0.0 || !may)
             continue;
@@ -179,7 +179,7 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
             acc[CR_A_AT_RISK_AMT] += s->loan[i];
             /* the true annual PD of the project it runs */
             acc[CR_A_AT_RISK_PD] += m->bh.on && (m->bh.pflags[i] & CR_B_RAN_RISKY)
-                                        ? 1.0 - (1.0 - s->pd[i]) * pow(m->bh.ratio, m->ppy)
+                                        ? 1.0 - (1.0 - s->pd[i]) * m->bh.ratio_annual
                                         : s->pd[i];
             if (failed) {
                 s->flags[i] |= CR_F_DEFAULTED;
@@ -217,7 +217,8 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
         double interest = s->rate[i] * loan;
         double paid_by_gov = subsidy * interest;
         double fees = s->fee[i] * s->guaranteed[i];
-        double afee = assoc_fee * loan;
+        const int direct = cr_strategy_direct(m, i);
+        double afee = direct ? 0.0 : assoc_fee * loan;
         row[CR_B_INTEREST] += interest;
         acc[CR_A_SUBSIDY] += paid_by_gov;
         acc[CR_A_ASSOC_FEES] += afee;
@@ -227,8 +228,8 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
         if (behave) {
             /* the realised return of the project it ran; monitoring costs, expected
              * sanctions and dues paid for (or by) fellow members */
-            surplus = cr_strategy_return(m, sw->rng, i) * loan - (interest - paid_by_gov) - fees -
-                      afee - m->bh.xfer[i];
+            surplus = cr_strategy_return(m, i) * loan - (interest - paid_by_gov) - fees - afee -
+                      m->bh.xfer[i];
         }
         if (fees > 0.0) {
             size_t gc = cr_lend_guarantor_of(m, i);
@@ -256,7 +257,7 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
                 surplus -= s->deposit[i] - back;
                 acc[CR_A_DEPOSIT_SHORT] += s->deposit[i] - back;
             }
-            if (m->group > 1)
+            if (m->group > 1 && !direct)
                 m->grp_out[i / m->group] -= loan;
             s->loan[i] = 0.0;
             s->guaranteed[i] = 0.0;
@@ -273,8 +274,8 @@ void cr_lend_entry_exit(void *model, const cr_sweep *sw)
     cr_smes *s = &m->world->sme;
     const int t = sw->period;
     const int excl = (int)m->p->population.exclusion_periods;
+    cr_strategy_after(m, sw);
     for (size_t i = sw->lo; i < sw->hi; i++) {
-        cr_strategy_after(m, i, t);
         if (s->flags[i] & CR_F_FAILED) {
             /* the slot stays empty for exclusion_periods; its entrant arrives at the
              * start of period t + 1 + excl (cr_lend_applications). A defaulted loan
@@ -350,6 +351,9 @@ cr_status cr_lend_measure(void *model, int t)
     v[CR_M_MONITORING_SHARE] =
         a[CR_A_GROUP_BORROWERS] > 0 ? a[CR_A_MONITORS] / a[CR_A_GROUP_BORROWERS] : 0.0;
     v[CR_M_MEMBERS_COVERED] = a[CR_A_COVERED];
+    v[CR_M_ESTIMATED_PD] = a[CR_A_GRANTED] > 0 ? a[CR_A_EST_PD] / a[CR_A_GRANTED] : 0.0;
+    v[CR_M_DIRECT_SHARE] = a[CR_A_AT_RISK] > 0 ? a[CR_A_DIRECT] / a[CR_A_AT_RISK] : 0.0;
+    v[CR_M_STAYED_OUT] = a[CR_A_CHOICES] > 0 ? a[CR_A_OUT] / a[CR_A_CHOICES] : 0.0;
     v[CR_M_SAME_TYPE_GROUPS] = a[CR_A_GROUPS] > 0 ? a[CR_A_GROUPS_SAME] / a[CR_A_GROUPS] : 0.0;
     v[CR_M_FUNDAMENTAL_DEFAULTS] = a[CR_A_DEFAULTS];
     v[CR_M_CONTAGION_DEFAULTS] = contagion;

@@ -10,6 +10,7 @@
 #include "core/clearing.h"
 #include "core/debtrank.h"
 #include "models/lending.h"
+#include "models/strategy.h"
 
 void cr_lend_losses(void *model, const cr_sweep *sw)
 {
@@ -48,7 +49,7 @@ void cr_lend_losses(void *model, const cr_sweep *sw)
             acc[CR_A_DEPOSIT_SHORT] += s->deposit[i];
             acc[CR_A_SURPLUS] -= s->deposit[i];
         }
-        if (m->group > 1)
+        if (m->group > 1 && !cr_strategy_direct(m, i))
             m->grp_out[i / m->group] -= ead;
         acc[CR_A_LOSS] += loss;
         acc[CR_A_SURPLUS] -= seized > 0.0 ? seized : 0.0;
@@ -65,7 +66,7 @@ static int can_pay(const cr_model *m, size_t j)
 {
     const cr_smes *s = &m->world->sme;
     return !(s->flags[j] & (CR_F_FAILED | CR_F_DEFAULTED)) && s->status[j] == CR_SME_ACTIVE &&
-           s->equity[j] > 0.0 && !(m->bh.on && (m->bh.strat[j] & CR_S_OUT));
+           s->equity[j] > 0.0 && cr_strategy_member(m, j);
 }
 
 /* The liquid equity of group g's members that can pay. */
@@ -117,6 +118,16 @@ static cr_status allocate_losses(cr_model *m, double *bank_loss)
         const uint32_t *list = m->def_list + b * m->block;
         for (size_t k = 0; k < m->def_n[b]; k++) {
             uint32_t i = list[k];
+            if (cr_strategy_direct(m, i)) {
+                /* a loan taken directly from the bank: the bank bears the whole loss */
+                bank_loss[s->bank[i]] += s->offer[i];
+                m->holder_paid[CR_H_BANK] += s->offer[i];
+                s->loan[i] = 0.0;
+                s->guaranteed[i] = 0.0;
+                s->deposit[i] = 0.0;
+                s->maturity[i] = 0;
+                continue;
+            }
             cr_claim *c = &m->claims[n];
             c->exposure = s->loan[i];
             c->loss = s->offer[i];

@@ -115,6 +115,15 @@
     X(CR_M_MEMBERS_COVERED, "members_covered", "million yuan per period",                          \
       "dues fellow members paid for members who did not pay theirs in the group repayment game "   \
       "(0 unless behaviour.repayment.rule is on in a mode with groups)")                           \
+    X(CR_M_ESTIMATED_PD, "estimated_pd", "1/year",                                                 \
+      "mean of the lenders' estimated annual PD of the loans granted in the period (signals and, " \
+      "with behaviour.records, repayment records; 0 when none)")                                   \
+    X(CR_M_DIRECT_SHARE, "direct_share", "1",                                                      \
+      "share of borrowers that chose to borrow directly from their bank instead of through the "   \
+      "mode's intermediaries or group (0 unless behaviour.channel.rule is on)")                    \
+    X(CR_M_STAYED_OUT, "stayed_out", "1",                                                          \
+      "share of SMEs choosing a channel that chose to stay out (0 unless "                         \
+      "behaviour.channel.rule is on)")                                                             \
     X(CR_M_SAME_TYPE_GROUPS, "same_type_groups", "1",                                              \
       "share of groups whose active members all have the same project type (0 unless a "           \
       "behaviour rule is on in a mode with groups)")

@@ -575,6 +575,13 @@ static void set_mode(cr_model *m, const cr_mode_type *mode)
     m->refee_small = per_period_rate(
         mp->reguarantor.fee_small > 0.0 ? mp->reguarantor.fee_small : mp->reguarantor.fee, m->ppy);
     m->partner_share = m->p->population.partner_share;
+    const cr_mode_type *direct = cr_mode_find("direct");
+    m->direct_min_collateral = direct ? m->p->mode[direct->slot].min_collateral : 0.0;
+}
+
+void cr_model_set_mode(cr_model *m, const cr_mode_type *mode)
+{
+    set_mode(m, mode);
 }
 
 cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode, uint64_t rep,
@@ -651,8 +658,9 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
     {
         /* learning by imitation, when some decision is learned */
         const cr_behaviour_params *bp = &p->behaviour;
-        if (m->bh.on && (bp->risk.rule == CR_RULE_IMITATE || bp->repayment.rule == CR_RULE_IMITATE ||
-                         bp->monitoring.rule == CR_RULE_IMITATE))
+        if (m->bh.on &&
+            (bp->risk.rule == CR_RULE_IMITATE || bp->repayment.rule == CR_RULE_IMITATE ||
+             bp->monitoring.rule == CR_RULE_IMITATE))
             m->phases.phase[CR_PHASE_LEARNING] =
                 (cr_phase_impl){.agents = cr_strategy_learn, .global = cr_strategy_commit};
     }

@@ -50,6 +50,10 @@ enum {
     CR_A_COVERED,         /* dues fellow members paid for members who did not pay */
     CR_A_GROUPS,          /* groups with active members */
     CR_A_GROUPS_SAME,     /* groups whose active members all have the same project type */
+    CR_A_DIRECT,          /* borrowers that borrow directly from the bank (channel choice) */
+    CR_A_CHOICES,         /* SMEs that chose a channel */
+    CR_A_OUT,             /* SMEs that chose to stay out */
+    CR_A_EST_PD,          /* sum of lenders' estimated annual PDs of new loans */
     CR_A_COUNT
 };
 
@@ -191,6 +195,7 @@ typedef struct cr_model {
     cr_rng_prefix pre_entry;
     /* strategic behaviour (models/strategy.h; bh.on == 0: none) */
     cr_behav bh;
+    double direct_min_collateral; /* the direct mode's min_collateral (channel choice) */
     /* a generator for the global phases (one thread) and their error message */
     gsl_rng *grng;
     cr_diag diag;
@@ -223,6 +228,11 @@ void cr_model_free(cr_model **m);
  * message in d) when an accounting identity fails. */
 cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode, uint64_t rep,
                             cr_diag *d);
+
+/* Sets the mode's parameters, waterfalls and per-period constants without running
+ * a unit (cr_model_run_unit does it itself): for callers that only price, such as
+ * the mean-field reference (models/meanfield.h). */
+void cr_model_set_mode(cr_model *m, const cr_mode_type *mode);
 
 /* Derives the stream for (replication, period, purpose, entity) into the thread's
  * gsl_rng, ready for gsl_ran_* draws. */

@@ -182,18 +182,18 @@ static const cr_field fields[] = {
     {"behaviour.monitoring.initial_share", CR_FT_DOUBLE,
      OFF(behaviour.monitoring.initial_share), "0.5", IN(0, 1), NULL, "1",
      "fixed: share of monitors; imitation: initial share", NULL},
-    {"behaviour.participation.rule", CR_FT_ENUM, OFF(behaviour.participation.rule), "off",
-     NO_RANGE, logit_rules, "", "off (every SME without a loan applies with "
-     "population.demand_probability) or logit: it first chooses between the mode's channel and "
-     "staying out, on its learned payoff of participating", NULL},
-    {"behaviour.participation.intensity", CR_FT_DOUBLE, OFF(behaviour.participation.intensity),
-     "50", GE(0), NULL, "1", "logit intensity beta (per unit of payoff per unit of loan and "
-     "period)", NULL},
-    {"behaviour.participation.memory", CR_FT_DOUBLE, OFF(behaviour.participation.memory), "0.3",
-     IN(0, 1), NULL, "1", "weight of the latest period's expected payoff in the learned one",
-     NULL},
-    {"behaviour.participation.initial", CR_FT_DOUBLE, OFF(behaviour.participation.initial),
-     "0", IN(-1, 1), NULL, "1", "learned payoff of participating before any experience", NULL},
+    {"behaviour.channel.rule", CR_FT_ENUM, OFF(behaviour.channel.rule), "off", NO_RANGE,
+     logit_rules, "", "off (every SME without a loan applies through the mode's channel with "
+     "population.demand_probability) or logit: it first chooses among the mode's channel, "
+     "borrowing directly from its bank (in modes with intermediaries or groups) and staying "
+     "out, on its learned payoff of each", NULL},
+    {"behaviour.channel.intensity", CR_FT_DOUBLE, OFF(behaviour.channel.intensity), "50", GE(0),
+     NULL, "1", "logit intensity beta (per unit of payoff per unit of loan and period)", NULL},
+    {"behaviour.channel.memory", CR_FT_DOUBLE, OFF(behaviour.channel.memory), "0.3", IN(0, 1),
+     NULL, "1", "weight of the latest period's experience in a channel's learned payoff (the "
+     "expected payoff of the loan, 0 after a refusal)", NULL},
+    {"behaviour.channel.initial", CR_FT_DOUBLE, OFF(behaviour.channel.initial), "0", IN(-1, 1),
+     NULL, "1", "learned payoff of each channel before any experience", NULL},
     {"behaviour.matching", CR_FT_ENUM, OFF(behaviour.matching), "random", NO_RANGE, matchings,
      "", "group formation: random (consecutive slots) or free (members know each other's type "
      "and sort: Ghatak 1999)", NULL},

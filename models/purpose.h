@@ -21,7 +21,7 @@ enum {
     CR_P_SCREEN_MEMBERS = 12, /* fellow members' signal */
     CR_P_NETWORK = 24,        /* the guarantee network of a replication (models/netgen.h) */
     CR_P_SUPPLY = 25,         /* the supply-chain network of a replication */
-    CR_P_CHANNEL = 26,        /* participation: the logit choice */
+    CR_P_CHANNEL = 26,        /* channel choice: the logit draw */
     CR_P_RETURN = 27,         /* a project's realised return (behaviour.repayment.return_spread) */
     CR_P_LEARN = 28,          /* imitation: revision, peer and switch draws */
     CR_P_SWITCH = 29,         /* a refused applicant's move to another bank */

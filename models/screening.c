@@ -57,36 +57,25 @@ static void group_equity(const cr_model *m, const cr_sweep *sw, double *eq)
     for (size_t g = sw->lo / m->group; g * m->group < sw->hi; g++) {
         double e = 0.0;
         for (size_t j = g * m->group; j < (g + 1) * m->group && j < sw->hi; j++)
-            if (s->status[j] == CR_SME_ACTIVE && s->equity[j] > 0.0 &&
-                !(m->bh.on && (m->bh.strat[j] & CR_S_OUT)))
+            if (s->status[j] == CR_SME_ACTIVE && s->equity[j] > 0.0 && cr_strategy_member(m, j))
                 e += s->equity[j];
         eq[g - sw->lo / m->group] = e;
     }
 }
 
-double cr_lend_price(const cr_model *m, double q, double lgd, double loan, double peers,
-                     double fund_x, double *sh, double *weight)
+/* The break-even offer for loss shares through waterfall w, `covered` the share a
+ * qualified guarantor covers (cr_lend_price). */
+static double price(const cr_model *m, const cr_waterfall *w, double covered, double q, double lgd,
+                    double fund_x, double *sh, double *weight)
 {
     const cr_params *p = m->p;
-    const cr_mode_params *mp = m->mp;
-    /* the loss shares of this loan: the mode's waterfall (the small-loan one up to
-     * guarantor.small_limit), with joint liability priced at what the other members
-     * can pay and the mutual fund as a first-loss tranche of the alliance's pool */
-    const int small = loan <= mp->guarantor.small_limit;
-    cr_waterfall w = small ? m->wf_pricing_small : m->wf_pricing;
-    if (peers >= 0.0 && m->members_layer >= 0) {
-        double cap = peers / loan * (1.0 - q);
-        if (cap < w.layer[m->members_layer].cap)
-            w.layer[m->members_layer].cap = cap > 0.0 ? cap : 0.0;
-    }
-    cr_waterfall_shares(&w, lgd, sh);
+    cr_waterfall_shares(w, lgd, sh);
     double bank_share = sh[CR_H_BANK];
     if (fund_x >= 0.0)
         bank_share *= cr_tranche_senior_share(&m->tranche, q, fund_x);
     /* capital: standardised weights (guaranteed part at the qualified guarantor's
      * weight) or the IRB formula on the bank's loss share */
-    const double covered = small ? m->cover_small : m->cover;
-    double wgt = p->bank.risk_weight * (1.0 - covered) + mp->guaranteed_risk_weight * covered;
+    double wgt = p->bank.risk_weight * (1.0 - covered) + m->mp->guaranteed_risk_weight * covered;
     if (p->bank.capital_rule == CR_RULE_IRB)
         wgt = cr_basel_irb_corporate(cr_lend_annual_pd(m, q), bank_share,
                                      (double)p->loans.maturity / m->ppy, p->bank.irb_sales,
@@ -96,6 +85,22 @@ double cr_lend_price(const cr_model *m, double q, double lgd, double loan, doubl
     return (m->funding + p->bank.capital_ratio_min * wgt * m->equity_premium + q * bank_share) /
                (1.0 - q) +
            m->margin;
+}
+
+double cr_lend_price(const cr_model *m, double q, double lgd, double loan, double peers,
+                     double fund_x, double *sh, double *weight)
+{
+    /* the loss shares of this loan: the mode's waterfall (the small-loan one up to
+     * guarantor.small_limit), with joint liability priced at what the other members
+     * can pay and the mutual fund as a first-loss tranche of the alliance's pool */
+    const int small = loan <= m->mp->guarantor.small_limit;
+    cr_waterfall w = small ? m->wf_pricing_small : m->wf_pricing;
+    if (peers >= 0.0 && m->members_layer >= 0) {
+        double cap = peers / loan * (1.0 - q);
+        if (cap < w.layer[m->members_layer].cap)
+            w.layer[m->members_layer].cap = cap > 0.0 ? cap : 0.0;
+    }
+    return price(m, &w, small ? m->cover_small : m->cover, q, lgd, fund_x, sh, weight);
 }
 
 void cr_lend_screen(void *model, const cr_sweep *sw)
@@ -116,25 +121,30 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
         if (!(s->flags[i] & CR_F_APPLIED))
             continue;
         const double truth = s->logit_pd[i], loan = s->demand[i];
+        /* an SME that chose to borrow directly from its bank (behaviour.channel) gets
+         * neither the mode's intermediaries nor its information */
+        const int via = !cr_strategy_direct(m, i);
         /* signals: the bank's own, the guarantee company's, and the alliance's
          * information (association, core firm on its partners, fellow members), which
          * the bank and the guarantee company both see */
         double info[3], info_tau[3];
         int ni = 0;
-        if (m->tau_assoc > 0.0)
+        if (!via) {
+            /* no intermediaries' signals */
+        } else if (m->tau_assoc > 0.0)
             info[ni] = signal(m, sw->rng, CR_P_SCREEN_ASSOC, i, truth, m->tau_assoc),
             info_tau[ni++] = m->tau_assoc;
-        if (m->tau_core > 0.0 && s->partner[i])
+        if (via && m->tau_core > 0.0 && s->partner[i])
             info[ni] = signal(m, sw->rng, CR_P_SCREEN_CORE, i, truth, m->tau_core),
             info_tau[ni++] = m->tau_core;
-        if (m->tau_members > 0.0)
+        if (via && m->tau_members > 0.0)
             info[ni] = signal(m, sw->rng, CR_P_SCREEN_MEMBERS, i, truth, m->tau_members),
             info_tau[ni++] = m->tau_members;
         double sig[5], tau[5], gsig[4], gtau[4];
         int n = 0, ng = 0;
         sig[n] = signal(m, sw->rng, CR_P_SCREEN_BANK, i, truth, m->tau_bank);
         tau[n++] = m->tau_bank;
-        if (has_gc) {
+        if (has_gc && via) {
             gsig[ng] = signal(m, sw->rng, CR_P_SCREEN_GC, i, truth, m->tau_gc);
             gtau[ng++] = m->tau_gc;
             if (mp->guarantor.shares_signal)
@@ -149,24 +159,30 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
 
         const int small = loan <= mp->guarantor.small_limit;
         double peers = -1.0, fund_x = -1.0;
-        if (priced_members)
+        if (priced_members && via)
             peers =
                 geq[i / m->group - sw->lo / m->group] - (s->equity[i] > 0.0 ? s->equity[i] : 0.0);
         const double lgd = cr_lend_lgd(m, i);
-        if (has_fund && lgd > 0.0) {
+        if (has_fund && via && lgd > 0.0) {
             size_t g = i / m->group;
             fund_x = fund->net_assets[g] / (lgd * (m->grp_out[g] + loan));
         }
         double sh[CR_HOLDER_COUNT], weight;
-        double rate = cr_lend_price(m, q, lgd, loan, peers, fund_x, sh, &weight);
+        double rate;
+        if (via) {
+            rate = cr_lend_price(m, q, lgd, loan, peers, fund_x, sh, &weight);
+        } else {
+            const cr_waterfall none = {0};
+            rate = price(m, &none, 0.0, q, lgd, -1.0, sh, &weight);
+        }
         s->offer[i] = rate;
         s->weight[i] = weight;
-        int ok = q <= m->max_pd && rate <= m->max_rate && s->collateral[i] >= mp->min_collateral &&
-                 !cr_strategy_above_switch(m, i, rate);
+        const double min_coll = via ? mp->min_collateral : m->direct_min_collateral;
+        int ok = q <= m->max_pd && rate <= m->max_rate && s->collateral[i] >= min_coll;
 
         s->guaranteed[i] = 0.0;
         s->fee[i] = 0.0;
-        if (has_gc) {
+        if (has_gc && via) {
             /* the guarantee company admits on its own estimate */
             double qg = estimate(m, truth, gsig, gtau, ng);
             size_t e = cr_lend_guarantor_of(m, i);
@@ -187,6 +203,9 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
             s->guaranteed[i] = cover_gc * loan;
             s->fee[i] = fee;
         }
+        /* Stiglitz-Weiss banks refuse rather than price above the switch rate (with
+         * the fees just set) */
+        ok = ok && !cr_strategy_above_switch(m, i, rate);
         if (ok)
             s->flags[i] |= CR_F_APPROVED;
     }
@@ -199,7 +218,7 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
             double sum_rate = 0.0, demand = 0.0;
             int napp = 0;
             for (size_t j = lo; j < hi; j++)
-                if (s->flags[j] & CR_F_APPROVED) {
+                if ((s->flags[j] & CR_F_APPROVED) && cr_strategy_member(m, j)) {
                     sum_rate += s->offer[j] * s->demand[j];
                     demand += s->demand[j];
                     napp++;
@@ -208,8 +227,13 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
              * break-even offers, so the bank breaks even on the group's book */
             if (m->joint_terms && napp > 0 && demand > 0.0)
                 for (size_t j = lo; j < hi; j++)
-                    if (s->flags[j] & CR_F_APPROVED)
+                    if ((s->flags[j] & CR_F_APPROVED) && cr_strategy_member(m, j)) {
                         s->offer[j] = sum_rate / demand;
+                        /* a Stiglitz-Weiss bank refuses a member the group's rate
+                         * would turn risky (one pass: the rate is not recomputed) */
+                        if (cr_strategy_above_switch(m, j, s->offer[j]))
+                            s->flags[j] &= (uint8_t)~CR_F_APPROVED;
+                    }
             if (has_fund) {
                 double line = mp->mutual_fund.leverage *
                               (fund->net_assets[g] + mp->mutual_fund.deposit * demand);
@@ -291,7 +315,8 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
         double a = accept[s->bank[i]];
         if (s->guaranteed[i] > 0.0)
             a *= gcb->accept[cr_lend_guarantor_of(m, i)];
-        if (has_fund)
+        const int via = !cr_strategy_direct(m, i);
+        if (has_fund && via)
             a *= m->grp_accept[i / m->group];
         if (a < 1.0) {
             if (a <= 0.0)
@@ -307,6 +332,7 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
         s->flags[i] |= CR_F_GRANTED;
         acc[CR_A_GRANTED] += 1.0;
         acc[CR_A_GRANTED_RATE] += cr_lend_annualise(m, s->offer[i]);
+        acc[CR_A_EST_PD] += cr_lend_annual_pd(m, s->est_pd[i]);
         double *row = cr_lend_bank_row(m, sw->block, s->bank[i]);
         row[CR_B_NEW] += loan;
         row[CR_B_NEW_RWA] += s->weight[i] * loan;
@@ -315,9 +341,9 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
             acc[CR_A_FEE_RATE] += cr_lend_annualise(m, s->fee[i]);
             gacc[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_NEW] += s->guaranteed[i];
         }
-        if (m->group > 1)
+        if (m->group > 1 && via)
             m->grp_out[i / m->group] += loan;
-        if (has_fund && deposit > 0.0) {
+        if (has_fund && via && deposit > 0.0) {
             /* the deposit is withheld from the loan into the alliance's fund */
             size_t g = i / m->group;
             double d = deposit * loan;

@@ -10,6 +10,9 @@
 cr_status cr_strategy_create(cr_model *m);
 void cr_strategy_free(cr_model *m);
 
+/* Bytes of behaviour state per SME when some rule is on (cr_behav's arrays). */
+size_t cr_strategy_bytes_per_sme(void);
+
 /* A new SME in slot i (initial population when entrant == 0): its risky project's
  * threshold, its strategies (initial shares; an entrant copies a random SME's
  * strategies of the previous period), a clean record. Continues the entry stream
@@ -21,8 +24,9 @@ void cr_strategy_new_sme(cr_model *m, gsl_rng *r, size_t i, int entrant);
 cr_status cr_strategy_unit_start(cr_model *m, cr_diag *d);
 
 /* applications: whether SME i (active, without a loan) may and wants to apply:
- * not banned after a strategic default, and participating (logit choice). */
-int cr_strategy_applies(cr_model *m, gsl_rng *r, size_t i, int period);
+ * not banned after a strategic default, and not staying out (logit channel
+ * choice, counted in the block accumulators acc). */
+int cr_strategy_applies(cr_model *m, gsl_rng *r, size_t i, int period, double *acc);
 
 /* screening: the bank's estimate of SME i's per-period PD, q from the signals,
  * updated with the SME's record when the bank sees it. */
@@ -39,6 +43,20 @@ void cr_strategy_refused(cr_model *m, gsl_rng *r, size_t i);
  * period, and the payoffs of its strategies. */
 void cr_strategy_projects(cr_model *m, const cr_sweep *sw);
 
+/* Whether SME i borrows (or applies) directly from its bank, outside the mode's
+ * intermediaries and groups (behaviour.channel). */
+static inline int cr_strategy_direct(const cr_model *m, size_t i)
+{
+    return m->bh.on && (m->bh.strat[i] & CR_S_DIRECT);
+}
+
+/* Whether SME i takes part in its group or alliance this period: not staying out,
+ * not borrowing directly. */
+static inline int cr_strategy_member(const cr_model *m, size_t i)
+{
+    return !(m->bh.on && (m->bh.strat[i] & (CR_S_OUT | CR_S_DIRECT)));
+}
+
 /* The failure threshold of SME i this period (its project's). */
 static inline double cr_strategy_threshold(const cr_model *m, size_t i)
 {
@@ -46,16 +64,26 @@ static inline double cr_strategy_threshold(const cr_model *m, size_t i)
                                                           : m->world->sme.threshold[i];
 }
 
-/* The realised per-period net return of SME i's project (return_spread). */
-double cr_strategy_return(const cr_model *m, gsl_rng *r, size_t i);
+/* The period's per-period net return of SME i's project: the realised one for a
+ * loan falling due (drawn by cr_strategy_repay when
+ * behaviour.repayment.return_spread > 0), else the expected one. */
+static inline double cr_strategy_return(const cr_model *m, size_t i)
+{
+    const cr_behav *b = &m->bh;
+    if (b->on && m->p->behaviour.repayment.return_spread > 0.0 && m->world->sme.maturity[i] == 1)
+        return b->ret_now[i];
+    return b->on && (b->pflags[i] & CR_B_RAN_RISKY) ? b->ret_risky : m->project_return;
+}
 
-/* repayment (start of the sweep): strategic defaults and the groups' repayment
- * game; sets CR_F_DEFAULTED for strategic defaulters and each member's transfer
- * (paid for peers > 0, paid by peers < 0) in bh.xfer. */
+/* repayment (start of the sweep): draws the period's realised returns, then plays
+ * strategic defaults and the groups' repayment game; sets CR_F_DEFAULTED for
+ * strategic defaulters and each member's transfer (paid for peers > 0, paid by
+ * peers < 0) in bh.xfer. */
 void cr_strategy_repay(cr_model *m, const cr_sweep *sw);
 
-/* entry and exit: the period's record of SME i, and its learned payoff. */
-void cr_strategy_after(cr_model *m, size_t i, int period);
+/* entry and exit (start of the sweep): the period's records, and the learned
+ * payoffs of the channels. */
+void cr_strategy_after(cr_model *m, const cr_sweep *sw);
 
 /* learning (agents): revisions by proportional imitation; (global): commits them. */
 void cr_strategy_learn(void *model, const cr_sweep *sw);

@@ -4,7 +4,7 @@
 gives different metrics (so the comparison is not vacuous). Checked for the
 quick-start experiment and for the mode comparison with every behaviour on
 (learning by imitation, the group repayment game, monitoring, free matching,
-participation, shared records and bank switching: BEHAVIOUR).
+channel choice, shared records and bank switching: BEHAVIOUR).
 
 usage: test_determinism.py CREDERE SOURCE_DIR WORK_DIR
 """
@@ -47,7 +47,7 @@ BEHAVIOUR = ("--set", "behaviour.risk.rule=imitation", "--set", "behaviour.repay
              "--set", "behaviour.repayment.return_spread=0.4",
              "--set", "behaviour.repayment.sanction=0.1",
              "--set", "behaviour.monitoring.rule=imitation",
-             "--set", "behaviour.participation.rule=logit", "--set", "behaviour.matching=free",
+             "--set", "behaviour.channel.rule=logit", "--set", "behaviour.matching=free",
              "--set", "behaviour.records.sharing=shared",
              "--set", "behaviour.records.switch_probability=0.5",
              "--set", "behaviour.learning.revision_rate=0.3")
