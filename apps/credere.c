@@ -20,6 +20,7 @@
 #include "experiments/bench.h"
 #include "experiments/runner.h"
 #include "experiments/setup.h"
+#include "models/meanfield.h"
 #include "models/metrics.h"
 #include "models/mode.h"
 
@@ -482,6 +483,186 @@ static int cmd_bench(int argc, char **argv)
     return 0;
 }
 
+/* The mean-field CSV: a comment header with the game of each mode, then one row per
+ * period. */
+static void meanfield_write(FILE *f, const cr_params *p, const char *exp, const char *cmdline,
+                            const cr_mf_game *g, const double *x, int discrete)
+{
+    const int T = (int)p->experiment.periods, nm = p->modes.n;
+    const double x0 = p->behaviour.risk.initial_share;
+    fprintf(f, "# credere meanfield: replicator dynamics of learned project choice "
+               "(models/meanfield.h)\n");
+    fprintf(f, "# experiment %s (%s); credere %s (git %s)\n", p->experiment.name, exp,
+            CR_VERSION_STRING, CR_GIT_REVISION);
+    fprintf(f, "# command: %s\n", cmdline);
+    fprintf(f,
+            "# x0 = behaviour.risk.initial_share = %.10g; revision_rate %.10g; payoff_range "
+            "%.10g; %d periods; %s\n",
+            x0, p->behaviour.learning.revision_rate, p->behaviour.learning.payoff_range, T,
+            discrete ? "the expected one-period map (--discrete)"
+                     : "ODE, GSL rk8pd at tolerance 1e-10");
+    fprintf(f,
+            "# per period: safe project success %.10g and return %.10g; risky project success "
+            "%.10g and return %.10g\n",
+            g[0].s_safe, g[0].ret_safe, g[0].s_risky, g[0].ret_risky);
+    for (int k = 0; k < nm; k++) {
+        const cr_mf_game *gk = &g[k];
+        double qbar = x0 * (1.0 - gk->s_risky) + (1.0 - x0) * (1.0 - gk->s_safe);
+        double liab = gk->n > 1 ? qbar * gk->members_share : 0.0;
+        fprintf(f,
+                "# %s: group size %d; rate %.10g per period (exact PD %.10g); cost %.10g; "
+                "fail_cost %.10g; members_share %.10g; at x0: liability %.10g, U_s %.10g, "
+                "U_r %.10g\n",
+                p->modes.item[k], gk->n, gk->rate, gk->q, gk->cost, gk->fail_cost,
+                gk->members_share, liab, cr_meanfield_payoff(gk, 0, liab),
+                cr_meanfield_payoff(gk, 1, liab));
+    }
+    fprintf(f, "# columns: period, then each mode's share of risky borrowers (the metric "
+               "risky_share)\nperiod");
+    for (int k = 0; k < nm; k++)
+        fprintf(f, ",%s", p->modes.item[k]);
+    fputc('\n', f);
+    for (int t = 0; t <= T; t++) {
+        fprintf(f, "%d", t);
+        for (int k = 0; k < nm; k++)
+            fprintf(f, ",%.12g", x[(size_t)k * (size_t)(T + 1) + (size_t)t]);
+        fputc('\n', f);
+    }
+}
+
+/* Whether the caveats c hold the line l (len characters, without its newline). */
+static bool has_line(const char *c, const char *l, size_t len)
+{
+    for (const char *p = c; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == len && strncmp(p, l, len) == 0)
+            return true;
+        p += n + (e != NULL);
+    }
+    return false;
+}
+
+/* Where the experiment departs from the mean field's assumptions, once per line:
+ * with the modes it concerns unless it concerns all. */
+static void meanfield_notes(const cr_params *p, const cr_mf_game *g)
+{
+    const int nm = p->modes.n;
+    for (int k = 0; k < nm; k++) {
+        for (const char *c = g[k].caveats; *c;) {
+            const char *e = strchr(c, '\n');
+            size_t len = e ? (size_t)(e - c) : strlen(c);
+            bool seen = false, all = true;
+            for (int j = 0; j < nm; j++) {
+                bool has = has_line(g[j].caveats, c, len);
+                seen |= j < k && has;
+                all &= has;
+            }
+            if (!seen) {
+                fprintf(stderr, "credere meanfield: note: %.*s", (int)len, c);
+                for (int j = 0, first = 1; !all && j < nm; j++)
+                    if (has_line(g[j].caveats, c, len)) {
+                        fprintf(stderr, "%s%s", first ? " (" : ", ", p->modes.item[j]);
+                        first = 0;
+                    }
+                fputs(all ? "\n" : ")\n", stderr);
+            }
+            c += len + (e != NULL);
+        }
+    }
+}
+
+static int cmd_meanfield(int argc, char **argv)
+{
+    exp_args a = {0};
+    const char *out = NULL;
+    bool force = false, discrete = false;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s))
+            return print_help("meanfield");
+        if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
+            int rc = take_set("meanfield", argc, argv, &i, &a);
+            if (rc)
+                return rc;
+        } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
+            if (++i >= argc)
+                return usage_error("meanfield", "%s needs a file name", s);
+            out = argv[i];
+        } else if (strcmp(s, "--force") == 0) {
+            force = true;
+        } else if (strcmp(s, "--discrete") == 0) {
+            discrete = true;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage_error("meanfield", "unknown option '%s'", s);
+        } else if (!a.exp) {
+            a.exp = s;
+        } else {
+            return usage_error("meanfield", "unexpected argument '%s' (one experiment file only)",
+                               s);
+        }
+    }
+    if (!a.exp)
+        return usage_error("meanfield", "%s",
+                           "missing the experiment file: credere meanfield EXP.yaml");
+    cr_params p;
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, NULL, &d);
+    if (st != CR_OK)
+        return fail(st, &d);
+    if (out && strcmp(out, "-") == 0)
+        out = NULL; /* standard output */
+    if (out && !force && file_exists(out)) {
+        fprintf(stderr,
+                "credere: %s: output exists; use --force to replace it (nothing was written)\n",
+                out);
+        return 2;
+    }
+    const int nm = p.modes.n, T = (int)p.experiment.periods;
+    cr_mf_game *g = calloc((size_t)nm, sizeof *g);
+    double *x = malloc((size_t)nm * (size_t)(T + 1) * sizeof *x);
+    if (!g || !x) {
+        free(g);
+        free(x);
+        return fail(CR_ENOMEM, &d);
+    }
+    for (int k = 0; st == CR_OK && k < nm; k++) {
+        const cr_mode_type *mode = cr_mode_find(p.modes.item[k]);
+        st = mode ? cr_meanfield_game(&p, mode, &g[k], &d)
+                  : cr_diag_set(&d, CR_ECONFIG, "modes: unknown mode '%s'", p.modes.item[k]);
+        if (st == CR_OK)
+            st = cr_meanfield_path(&g[k], p.behaviour.risk.initial_share, T, discrete,
+                                   x + (size_t)k * (size_t)(T + 1), &d);
+    }
+    if (st != CR_OK) {
+        free(g);
+        free(x);
+        return fail(st, &d);
+    }
+    meanfield_notes(&p, g);
+    char *cmdline = join_command_line(argc + 1, argv - 1);
+    FILE *f = out ? fopen(out, "w") : stdout;
+    if (!f) {
+        cr_diag_set(&d, CR_EIO, "%s: cannot write: %s", out, strerror(errno));
+        st = CR_EIO;
+    } else {
+        meanfield_write(f, &p, a.exp, cmdline ? cmdline : "credere meanfield", g, x, discrete);
+        if (out && fclose(f) != 0) {
+            cr_diag_set(&d, CR_EIO, "%s: cannot write: %s", out, strerror(errno));
+            st = CR_EIO;
+        }
+    }
+    free(cmdline);
+    free(g);
+    free(x);
+    if (st != CR_OK)
+        return fail(st, &d);
+    if (out)
+        printf("meanfield: %d modes, %d periods\nresults: %s\n", nm, T, out);
+    return 0;
+}
+
 static int cmd_version(int argc, char **argv)
 {
     (void)argc;
@@ -562,6 +743,31 @@ static const command commands[] = {
      "Exit status: 0 done, 1 runtime failure, 2 bad usage or input file (the message\n"
      "names the file and line; nothing is written).\n",
      cmd_network},
+    {"meanfield", "integrate the mean-field (replicator) dynamics of project choice",
+     "usage: credere meanfield EXP.yaml [--set dotted.key=VALUE]... [-o OUT.csv] [--force]\n"
+     "                        [--discrete]\n"
+     "\n"
+     "Integrates the mean-field dynamics of learned project choice (behaviour.risk.rule\n"
+     "imitation): the share of SMEs running the risky project as the number of SMEs\n"
+     "grows, in each mode of the experiment, from behaviour.risk.initial_share over\n"
+     "experiment.periods periods. The representative SME has the population's mean PD,\n"
+     "collateral, loan and equity, and the bank's rate is the model's own price at its\n"
+     "exact PD. Without groups the ODE is\n"
+     "  dx/dt = x (1 - x) / (1 - qbar) [lambda s_s s_r (U_r - U_s) / Delta - (q_r - q_s)];\n"
+     "with joint liability it follows the groups' compositions (models/meanfield.h).\n"
+     "Prints a CSV (period, then one column per mode) after a '#' comment header with\n"
+     "each mode's rate and payoffs; notes on stderr say where the experiment departs\n"
+     "from the mean field's assumptions (every SME borrows every period, one-period\n"
+     "loans, failed SMEs replaced at once). docs/validation.md compares it with runs.\n"
+     "\n"
+     "  --set KEY=VALUE       override one key of the experiment file (repeatable)\n"
+     "  -o, --output FILE     write the CSV to FILE instead of standard output\n"
+     "  --force               replace an existing output file\n"
+     "  --discrete            iterate the expected one-period map instead of the ODE\n"
+     "\n"
+     "Exit status: 0 done, 1 runtime failure, 2 bad usage or experiment file (for one\n"
+     "whose project choice is not learned by imitation, too).\n",
+     cmd_meanfield},
     {"bench", "measure simulation speed (no output file)",
      "usage: credere bench [--modes M1,M2,...] [--smes N] [--periods T] [--threads N]\n"
      "                     [--replications R] [--set dotted.key=VALUE]...\n"
@@ -593,7 +799,7 @@ static void main_help(FILE *out)
             "usage: credere COMMAND [ARGS]\n\ncommands:\n",
             CR_VERSION_STRING);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n  credere --version      version, git revision and library versions\n"
                  "  credere COMMAND --help  help for one command\n\n"
                  "Exit status: 0 success, 1 runtime failure, 2 bad usage or input, 3 "

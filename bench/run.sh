@@ -41,6 +41,32 @@ section=$(mktemp)
   "$CREDERE" bench "${HEAVY[@]}" --threads "$(nproc)" --set network.generator=groups | tail -1
   echo '```'
   echo
+  echo "Strategic behaviour (the four modes, 10^6 SMEs, 20 periods, all threads; without"
+  echo "behaviour, then with the behaviour section of experiments/strategic.yaml; ratio:"
+  echo "seconds with / seconds without):"
+  echo
+  echo '```'
+  # the behaviour section of experiments/strategic.yaml (keep the two in step)
+  BEHAVE=(--set behaviour.risk.rule=imitation --set behaviour.risk.risky_success=0.85
+          --set behaviour.risk.risky_return=1.22 --set behaviour.risk.initial_share=0.3
+          --set behaviour.repayment.rule=best_response --set behaviour.repayment.penalty=0.95
+          --set behaviour.repayment.discount=0.9 --set behaviour.repayment.return_spread=0.1
+          --set behaviour.repayment.sanction=0.3 --set behaviour.monitoring.rule=best_response
+          --set behaviour.monitoring.cost=0.005 --set behaviour.monitoring.effect=0.8
+          --set behaviour.channel.rule=logit --set behaviour.channel.intensity=50
+          --set behaviour.channel.memory=0.3 --set behaviour.channel.initial=0.02
+          --set behaviour.records.sharing=shared --set behaviour.records.prior_strength=20
+          --set behaviour.records.switch_probability=0.2
+          --set behaviour.learning.revision_rate=0.1 --set behaviour.learning.payoff_range=0.05)
+  STRAT=(--modes direct,single,joint_liability,alliance --smes 1000000 --threads "$(nproc)")
+  off=$(mktemp); on=$(mktemp)
+  "$CREDERE" bench "${STRAT[@]}" | tail -4 > "$off"
+  "$CREDERE" bench "${STRAT[@]}" "${BEHAVE[@]}" | tail -4 > "$on"
+  cat "$off" "$on"
+  paste "$off" "$on" | awk '{ printf "ratio %-16s %5.2f\n", $1, $(NF/2 + 6) / $6 }'
+  rm -f "$off" "$on"
+  echo '```'
+  echo
 } > "$section"
 cat "$section"
 if [ "$APPEND" = 1 ]; then
