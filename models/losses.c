@@ -61,7 +61,7 @@ void cr_lend_losses(void *model, const cr_sweep *sw)
 
 /* Whether member j of a group can pay for a defaulting peer this period, and its
  * liquid equity that counts: members that did not fail or default, with positive
- * equity, and (behaviour.participation) that take part in the group. */
+ * equity, and (behaviour.channel) that take part in the group. */
 static int can_pay(const cr_model *m, size_t j)
 {
     const cr_smes *s = &m->world->sme;

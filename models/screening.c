@@ -50,7 +50,7 @@ static double signal(const cr_model *m, gsl_rng *r, unsigned purpose, size_t i, 
 }
 
 /* Per group in the block: members' liquid equity (for pricing joint liability);
- * members staying out (behaviour.participation) do not count. */
+ * members staying out or borrowing directly (behaviour.channel) do not count. */
 static void group_equity(const cr_model *m, const cr_sweep *sw, double *eq)
 {
     const cr_smes *s = &m->world->sme;

@@ -188,7 +188,7 @@ static int by_key(const void *a, const void *b)
 
 #define PERMUTE(arr, type)                                                                         \
     do {                                                                                           \
-        type *tmp_ = (type *)scratch;                                                              \
+        type *tmp_ = (type *)scratch; /* NOLINT(bugprone-macro-parentheses): a type */             \
         for (size_t k_ = 0; k_ < n; k_++)                                                          \
             tmp_[k_] = (arr)[perm[k_]];                                                            \
         memcpy((arr), tmp_, n * sizeof(type));                                                     \
@@ -432,8 +432,8 @@ void cr_strategy_projects(cr_model *m, const cr_sweep *sw)
     const double sanction = bp->repayment.sanction, effect = bp->monitoring.effect;
     const double ratio = b->ratio;
     /* per-member terms of one group: on the stack for groups up to GROUP_STACK */
-    double st_ms[GROUP_STACK], st_fail[GROUP_STACK], st_gain[GROUP_STACK];
-    uint8_t st_in[GROUP_STACK];
+    double st_ms[GROUP_STACK] = {0}, st_fail[GROUP_STACK] = {0}, st_gain[GROUP_STACK] = {0};
+    uint8_t st_in[GROUP_STACK] = {0};
     group_scratch gs = {st_ms, st_fail, st_gain, st_in};
     void *heap = NULL;
     if (gsize > GROUP_STACK) {
@@ -463,6 +463,7 @@ void cr_strategy_projects(cr_model *m, const cr_sweep *sw)
                     types |= (b->strat[j] & CR_S_RISKY) ? 2 : 1;
                 }
                 gs.in[k] = borrows(s, j) && member;
+                gs.ms[k] = gs.fail[k] = gs.gain[k] = 0.0;
                 if (!gs.in[k])
                     continue;
                 const int risky = (b->strat[j] & CR_S_RISKY) != 0;
