@@ -43,6 +43,7 @@
 #include "core/loop.h"
 #include "experiments/setup.h"
 #include "harness.h"
+#include "lib/validation.h"
 #include "models/behaviour.h"
 #include "models/metrics.h"
 #include "models/mode.h"
@@ -124,20 +125,14 @@ typedef struct {
 /* Runs mode `mode_name` at rate r and sanction s; tallies the repayment game. */
 static int simulate(const char *mode_name, double r, double s, bc_size sz, bc_tally *out)
 {
-    const char *root = getenv("CREDERE_SOURCE_DIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/experiments/validation/besley_coate.yaml", root ? root : ".");
-    char s_smes[64], s_per[64], s_rep[64], s_margin[64], s_sanc[64];
-    snprintf(s_smes, sizeof s_smes, "population.smes=%lld", (long long)sz.smes);
-    snprintf(s_per, sizeof s_per, "experiment.periods=%lld", (long long)sz.periods);
-    snprintf(s_rep, sizeof s_rep, "experiment.replications=%lld", (long long)sz.reps);
+    char s_margin[64], s_sanc[64];
     snprintf(s_margin, sizeof s_margin, "bank.margin=%.17g", r);
     snprintf(s_sanc, sizeof s_sanc, "behaviour.repayment.sanction=%.17g", s);
-    const char *sets[] = {s_smes, s_per, s_rep, s_margin, s_sanc};
+    const char *sets[] = {s_margin, s_sanc};
     cr_params p;
     cr_diag d = {{0}};
-    cr_status st = cr_experiment_load(path, sets, 5, &p, NULL, &d);
-    CR_CHECK_MSG(st == CR_OK, "%s: %s", path, d.msg);
+    cr_status st =
+        cr_test_load_validation("besley_coate", sz.smes, sz.periods, sz.reps, sets, 2, &p);
     if (st != CR_OK)
         return 1;
     /* the file really is the closed-form case */

@@ -51,6 +51,7 @@
 #include "core/loop.h"
 #include "experiments/setup.h"
 #include "harness.h"
+#include "lib/validation.h"
 #include "models/behaviour.h"
 #include "models/metrics.h"
 #include "models/mode.h"
@@ -92,18 +93,12 @@ typedef struct {
 /* Runs every replication with matching `matching`; out[rep]. */
 static int simulate(const char *matching, gh_size sz, gh_rep *out)
 {
-    const char *root = getenv("CREDERE_SOURCE_DIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/experiments/validation/ghatak.yaml", root ? root : ".");
-    char s_smes[64], s_rep[64], s_match[64];
-    snprintf(s_smes, sizeof s_smes, "population.smes=%lld", (long long)sz.smes);
-    snprintf(s_rep, sizeof s_rep, "experiment.replications=%lld", (long long)sz.reps);
+    char s_match[64];
     snprintf(s_match, sizeof s_match, "behaviour.matching=%s", matching);
-    const char *sets[] = {s_smes, s_rep, s_match};
+    const char *sets[] = {s_match};
     cr_params p;
     cr_diag d = {{0}};
-    cr_status st = cr_experiment_load(path, sets, 3, &p, NULL, &d);
-    CR_CHECK_MSG(st == CR_OK, "%s: %s", path, d.msg);
+    cr_status st = cr_test_load_validation("ghatak", sz.smes, 0, sz.reps, sets, 1, &p);
     if (st != CR_OK)
         return 1;
     /* the file really is the closed-form case */

@@ -85,6 +85,7 @@
 #include "core/loop.h"
 #include "experiments/setup.h"
 #include "harness.h"
+#include "lib/validation.h"
 #include "models/meanfield.h"
 #include "models/metrics.h"
 #include "models/mode.h"
@@ -127,13 +128,8 @@ static void sizes(rp_size *s)
 
 static cr_status load(int64_t smes, int64_t reps, cr_params *p, cr_diag *d)
 {
-    const char *root = getenv("CREDERE_SOURCE_DIR");
-    char path[4096], s_smes[64], s_rep[64];
-    snprintf(path, sizeof path, "%s/experiments/validation/replicator.yaml", root ? root : ".");
-    snprintf(s_smes, sizeof s_smes, "population.smes=%lld", (long long)smes);
-    snprintf(s_rep, sizeof s_rep, "experiment.replications=%lld", (long long)reps);
-    const char *sets[] = {s_smes, s_rep};
-    return cr_experiment_load(path, sets, 2, p, NULL, d);
+    (void)d; /* the message is reported by the loader's check */
+    return cr_test_load_validation("replicator", smes, 0, reps, NULL, 0, p);
 }
 
 /* The experiment file really is the pure game. */

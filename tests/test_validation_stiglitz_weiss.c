@@ -61,6 +61,7 @@
 #include "core/loop.h"
 #include "experiments/setup.h"
 #include "harness.h"
+#include "lib/validation.h"
 #include "models/behaviour.h"
 #include "models/metrics.h"
 #include "models/mode.h"
@@ -72,7 +73,6 @@
 #define R_SAFE 1.25  /* 1 + loans.project_return */
 #define P_RISKY 0.75 /* behaviour.risk.risky_success */
 #define R_RISKY 1.29 /* behaviour.risk.risky_return */
-#define MAX_SETS 16
 
 typedef struct {
     int64_t smes, periods, reps; /* rate sweep */
@@ -121,24 +121,10 @@ static double val(const run_out *o, int64_t rep, int64_t t, int k)
 static int simulate(const char *const *extra, int nextra, int64_t smes, int64_t periods,
                     int64_t reps, run_out *o)
 {
-    const char *root = getenv("CREDERE_SOURCE_DIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/experiments/validation/stiglitz_weiss.yaml", root ? root : ".");
-    char s_smes[64], s_per[64], s_rep[64];
-    snprintf(s_smes, sizeof s_smes, "population.smes=%lld", (long long)smes);
-    snprintf(s_per, sizeof s_per, "experiment.periods=%lld", (long long)periods);
-    snprintf(s_rep, sizeof s_rep, "experiment.replications=%lld", (long long)reps);
-    const char *sets[MAX_SETS];
-    int n = 0;
-    sets[n++] = s_smes;
-    sets[n++] = s_per;
-    sets[n++] = s_rep;
-    for (int k = 0; k < nextra && n < MAX_SETS; k++)
-        sets[n++] = extra[k];
     cr_params p;
     cr_diag d = {{0}};
-    cr_status st = cr_experiment_load(path, sets, n, &p, NULL, &d);
-    CR_CHECK_MSG(st == CR_OK, "%s: %s", path, d.msg);
+    cr_status st =
+        cr_test_load_validation("stiglitz_weiss", smes, periods, reps, extra, nextra, &p);
     if (st != CR_OK)
         return 1;
     /* the file really is the closed-form case */
@@ -433,30 +419,23 @@ static void test_heterogeneous(void)
 static void test_refusal_with_fee(void)
 {
     sw_size sz = test_size();
-    const char *sets_sw[] = {"modes=[single]",
-                             "bank.pricing=stiglitz_weiss",
-                             "single.guarantor.fee=0.02",
-                             "single.guarantor.fee_policy=fixed",
-                             "single.guarantor.capital_ratio=1000",
-                             "single.guarantor.leverage_cap=1000",
-                             "single.guarantor.max_pd=1",
-                             "single.guarantor.screening_noise=0",
-                             "single.min_collateral=0",
-                             "bank.margin=0.09"};
-    const char *sets_be[] = {"modes=[single]",
-                             "bank.pricing=break_even",
-                             "single.guarantor.fee=0.02",
-                             "single.guarantor.fee_policy=fixed",
-                             "single.guarantor.capital_ratio=1000",
-                             "single.guarantor.leverage_cap=1000",
-                             "single.guarantor.max_pd=1",
-                             "single.guarantor.screening_noise=0",
-                             "single.min_collateral=0",
-                             "bank.margin=0.09"};
+    /* the same settings, with stiglitz_weiss and then break_even pricing */
+    const char *sets[] = {"bank.pricing=stiglitz_weiss",
+                          "modes=[single]",
+                          "single.guarantor.fee=0.02",
+                          "single.guarantor.fee_policy=fixed",
+                          "single.guarantor.capital_ratio=1000",
+                          "single.guarantor.leverage_cap=1000",
+                          "single.guarantor.max_pd=1",
+                          "single.guarantor.screening_noise=0",
+                          "single.min_collateral=0",
+                          "bank.margin=0.09"};
+    const int nsets = (int)(sizeof sets / sizeof sets[0]);
     run_mode = "single";
     run_out sw = {0}, be = {0};
-    int bad = simulate(sets_sw, 10, sz.smes, 3, 1, &sw) != 0 ||
-              simulate(sets_be, 10, sz.smes, 3, 1, &be) != 0;
+    int bad = simulate(sets, nsets, sz.smes, 3, 1, &sw) != 0;
+    sets[0] = "bank.pricing=break_even";
+    bad = bad || simulate(sets, nsets, sz.smes, 3, 1, &be) != 0;
     run_mode = "direct";
     if (bad) {
         free(sw.v);

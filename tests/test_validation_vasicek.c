@@ -72,6 +72,7 @@
 #include "core/loop.h"
 #include "experiments/setup.h"
 #include "harness.h"
+#include "lib/validation.h"
 #include "models/metrics.h"
 #include "models/mode.h"
 #include "models/model.h"
@@ -324,20 +325,13 @@ static vas_size test_size(void)
  * all replications (n = reps x periods; caller frees), or NULL. */
 static int64_t *simulate(const vas_pair *pr, vas_size sz, size_t *n_out)
 {
-    const char *root = getenv("CREDERE_SOURCE_DIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/experiments/validation/vasicek.yaml", root ? root : ".");
-    char s_rho[64], s_pd[64], s_smes[64], s_per[64], s_rep[64];
+    char s_rho[64], s_pd[64];
     snprintf(s_rho, sizeof s_rho, "economy.systemic_loading=%.17g", sqrt(pr->rho));
     snprintf(s_pd, sizeof s_pd, "population.pd.mean=%.17g", pr->pd);
-    snprintf(s_smes, sizeof s_smes, "population.smes=%lld", (long long)sz.smes);
-    snprintf(s_per, sizeof s_per, "experiment.periods=%lld", (long long)sz.periods);
-    snprintf(s_rep, sizeof s_rep, "experiment.replications=%lld", (long long)sz.reps);
-    const char *sets[] = {s_rho, s_pd, s_smes, s_per, s_rep};
+    const char *sets[] = {s_rho, s_pd};
     cr_params p;
     cr_diag d = {{0}};
-    cr_status st = cr_experiment_load(path, sets, 5, &p, NULL, &d);
-    CR_CHECK_MSG(st == CR_OK, "%s: %s", path, d.msg);
+    cr_status st = cr_test_load_validation("vasicek", sz.smes, sz.periods, sz.reps, sets, 2, &p);
     if (st != CR_OK)
         return NULL;
     /* the file really is the one-factor case */

@@ -11,21 +11,14 @@ Right: the share of group members whose due a fellow member paid
 
 usage: /usr/bin/python3 docs/figures/besley_coate.py [CREDERE]   (default build/credere)
 """
-import os
-import subprocess
-import sys
 import tempfile
 
-import h5py
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from figlib import credere_path, experiment, output, plt, run as run_exp, save
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXP = os.path.join(ROOT, "experiments", "validation", "besley_coate.yaml")
-OUT = os.path.join(ROOT, "docs", "figures", "besley_coate.png")
+EXP = experiment("besley_coate")
+OUT = output("besley_coate")
 
 B, R, W = 1.0, 2.0, 0.8
 LO, HI = B * R * (1 - W), B * R * (1 + W)
@@ -49,25 +42,18 @@ def group(D, s):
 
 
 def run(credere, work, name, sets):
-    out = os.path.join(work, name + ".h5")
-    cmd = [credere, "run", EXP, "-o", out, "--force", "--quiet"]
-    for s in sets:
-        cmd += ["--set", s]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    modes, m = run_exp(credere, EXP, work, name, sets)
     res = {}
-    with h5py.File(out, "r") as f:
-        modes = [x.decode() if isinstance(x, bytes) else str(x) for x in f["design/mode"][...]]
-        for c, mode in enumerate(modes):
-            m = f["metrics"]
-            loans = m["loans_outstanding"][c].sum()
-            rate = m["mean_loan_rate"][c].mean()
-            res[mode] = (1.0 - m["strategic_defaults"][c].sum() / loans,
-                         m["members_covered"][c].sum() / (1.0 + rate) / loans)
+    for c, mode in enumerate(modes):
+        loans = m["loans_outstanding"][c].sum()
+        rate = m["mean_loan_rate"][c].mean()
+        res[mode] = (1.0 - m["strategic_defaults"][c].sum() / loans,
+                     m["members_covered"][c].sum() / (1.0 + rate) / loans)
     return res
 
 
 def main():
-    credere = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "credere")
+    credere = credere_path()
     rates = np.round(np.arange(0.0, 1.0001, 0.05), 3)
     sim = {s: [] for s in SANCTIONS}
     with tempfile.TemporaryDirectory() as work:
@@ -103,11 +89,7 @@ def main():
     ax[1].set_ylabel("share of members covered by their partner")
     ax[1].set_title("members_covered: one pays both dues (X >= 2D)", fontsize=10)
     ax[1].legend(fontsize=8)
-    for a in ax:
-        a.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(OUT, dpi=110)
-    print("wrote", OUT)
+    save(fig, ax, OUT)
 
 
 if __name__ == "__main__":

@@ -13,21 +13,14 @@ forms (per pair, unconditional on the realised composition):
 
 usage: /usr/bin/python3 docs/figures/ghatak.py [CREDERE]   (default build/credere)
 """
-import os
-import subprocess
-import sys
 import tempfile
 
-import h5py
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from figlib import credere_path, experiment, output, plt, run as run_exp, save
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXP = os.path.join(ROOT, "experiments", "validation", "ghatak.yaml")
-OUT = os.path.join(ROOT, "docs", "figures", "ghatak.png")
+EXP = experiment("ghatak")
+OUT = output("ghatak")
 
 P_S, P_R, C = 0.9, 0.5, 0.5
 
@@ -50,20 +43,14 @@ def closed(theta, free):
 
 
 def run(credere, work, name, sets):
-    out = os.path.join(work, name + ".h5")
-    cmd = [credere, "run", EXP, "-o", out, "--force", "--quiet"]
-    for s in sets:
-        cmd += ["--set", s]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    with h5py.File(out, "r") as f:
-        m = f["metrics"]
-        loans = m["loans_outstanding"][0].sum()
-        return (m["same_type_groups"][0].mean(), m["members_payouts"][0].sum() / loans,
-                m["bank_losses"][0].sum() / loans)
+    _, m = run_exp(credere, EXP, work, name, sets)
+    loans = m["loans_outstanding"][0].sum()
+    return (m["same_type_groups"][0].mean(), m["members_payouts"][0].sum() / loans,
+            m["bank_losses"][0].sum() / loans)
 
 
 def main():
-    credere = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "credere")
+    credere = credere_path()
     thetas = np.round(np.arange(0.0, 1.0001, 0.1), 2)
     sim = {"random": [], "free": []}
     with tempfile.TemporaryDirectory() as work:
@@ -97,11 +84,7 @@ def main():
     ax[1].set_title("sorting lowers members' payments by c (p_s - p_r)^2 per mixed pair;\n"
                     "the bank loses as much more", fontsize=10)
     ax[1].legend(fontsize=8, loc="upper left")
-    for a in ax:
-        a.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(OUT, dpi=110)
-    print("wrote", OUT)
+    save(fig, ax, OUT)
 
 
 if __name__ == "__main__":

@@ -14,21 +14,14 @@ metrics against the closed forms:
 usage: /usr/bin/python3 docs/figures/stiglitz_weiss.py [CREDERE]   (default build/credere)
 """
 import math
-import os
-import subprocess
-import sys
 import tempfile
 
-import h5py
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from figlib import credere_path, experiment, output, plt, run as run_exp, save
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXP = os.path.join(ROOT, "experiments", "validation", "stiglitz_weiss.yaml")
-OUT = os.path.join(ROOT, "docs", "figures", "stiglitz_weiss.png")
+EXP = experiment("stiglitz_weiss")
+OUT = output("stiglitz_weiss")
 
 PD, R_S, P_R, R_R = 0.05, 1.25, 0.75, 1.29
 P_S = 1.0 - PD
@@ -36,13 +29,8 @@ RSTAR = (P_S * R_S - P_R * R_R) / (P_S - P_R) - 1.0
 
 
 def run(credere, work, name, sets):
-    out = os.path.join(work, name + ".h5")
-    cmd = [credere, "run", EXP, "-o", out, "--force", "--quiet"]
-    for s in sets:
-        cmd += ["--set", s]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    with h5py.File(out, "r") as f:
-        return {k: f["metrics"][k][0] for k in f["metrics"]}  # [replication, period]
+    _, m = run_exp(credere, EXP, work, name, sets)
+    return {k: v[0] for k, v in m.items()}  # [replication, period]
 
 
 def beta_cdf(x, mean, sd):
@@ -60,7 +48,7 @@ def beta_cdf(x, mean, sd):
 
 
 def main():
-    credere = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "credere")
+    credere = credere_path()
     rates = np.round(np.arange(0.055, 0.1801, 0.005), 4)
     rates = rates[np.abs(rates - RSTAR) > 1e-9]
     risky, ret = [], []
@@ -119,11 +107,7 @@ def main():
     ax[2].set_ylim(-0.03, 1.28)
     ax[2].set_yticks(np.linspace(0, 1, 6))
     ax[2].legend(loc="upper center", fontsize=8, ncol=2)
-    for a in ax:
-        a.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(OUT, dpi=110)
-    print("wrote", OUT)
+    save(fig, ax, OUT)
 
 
 if __name__ == "__main__":
