@@ -129,6 +129,7 @@ typedef struct {
     /* per-period constants */
     double ratio;        /* risky / safe per-period success probability */
     double ratio_annual; /* risky / safe annual success probability, p_r / p_s */
+    int strategic;       /* some SME may default strategically (the repayment game matters) */
     double ret_risky;    /* per-period net return of the risky project */
     double monitor_cost; /* per period per unit of loan */
     double beta_pp;      /* per-period discount factor */

@@ -328,7 +328,7 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
         double loan = s->demand[i];
         s->loan[i] = loan;
         s->rate[i] = s->offer[i];
-        s->maturity[i] = maturity;
+        s->maturity[i] = cr_strategy_maturity(m, i, sw->period, maturity);
         s->flags[i] |= CR_F_GRANTED;
         acc[CR_A_GRANTED] += 1.0;
         acc[CR_A_GRANTED_RATE] += cr_lend_annualise(m, s->offer[i]);

@@ -65,6 +65,10 @@ cr_status cr_strategy_create(cr_model *m)
     const double p_s = 1.0 - m->p->population.pd.mean;
     b->ratio = pow(bp->risk.risky_success / p_s, 1.0 / ppy);
     b->ratio_annual = bp->risk.risky_success / p_s;
+    b->strategic =
+        bp->repayment.rule == CR_RULE_BEST ||
+        ((bp->repayment.rule == CR_RULE_FIXED || bp->repayment.rule == CR_RULE_IMITATE) &&
+         bp->repayment.initial_share > 0.0);
     b->ret_risky = pow(bp->risk.risky_return, 1.0 / ppy) - 1.0;
     b->monitor_cost = expm1(log1p(bp->monitoring.cost) / ppy);
     b->beta_pp = pow(bp->repayment.discount, 1.0 / ppy);

@@ -57,6 +57,18 @@ static inline int cr_strategy_member(const cr_model *m, size_t i)
     return !(m->bh.on && (m->bh.strat[i] & (CR_S_OUT | CR_S_DIRECT)));
 }
 
+/* origination: the maturity of SME i's new loan in period t (loans.maturity
+ * periods): when some SME may default strategically (bh.strategic), a group
+ * member's loan falls due with its group's, at the end of the current cycle of `maturity` periods
+ * (periods t with (t + 1) % maturity == 0), so that the members whose principal is due play
+ * together. */
+static inline int cr_strategy_maturity(const cr_model *m, size_t i, int t, int maturity)
+{
+    if (!m->bh.on || !m->bh.strategic || m->group <= 1 || !cr_strategy_member(m, i))
+        return maturity;
+    return maturity - t % maturity;
+}
+
 /* The failure threshold of SME i this period (its project's). */
 static inline double cr_strategy_threshold(const cr_model *m, size_t i)
 {
