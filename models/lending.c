@@ -224,13 +224,12 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
         acc[CR_A_ASSOC_FEES] += afee;
         if (s->guaranteed[i] > 0.0 && m->im.h[CR_H_GUARANTOR].failed[cr_lend_guarantor_of(m, i)])
             fees = 0.0; /* a failed guarantor's guarantee is worthless: no fee is paid */
-        double surplus = ret * loan - (interest - paid_by_gov) - fees - afee;
-        if (behave) {
-            /* the realised return of the project it ran; monitoring costs, expected
-             * sanctions and dues paid for (or by) fellow members */
-            surplus = cr_strategy_return(m, i) * loan - (interest - paid_by_gov) - fees - afee -
-                      m->bh.xfer[i];
-        }
+        /* with behaviour: the return of the project it ran (realised when the loan
+         * falls due), less monitoring costs, expected sanctions and dues paid for (or
+         * by) fellow members */
+        const double ret_i = behave ? cr_strategy_return(m, i) : ret;
+        double surplus =
+            ret_i * loan - (interest - paid_by_gov) - fees - afee - (behave ? m->bh.xfer[i] : 0.0);
         if (fees > 0.0) {
             size_t gc = cr_lend_guarantor_of(m, i);
             g[gc * CR_G_COUNT + CR_G_FEES] += fees;
