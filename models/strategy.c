@@ -505,33 +505,41 @@ void cr_strategy_projects(cr_model *m, const cr_sweep *sw)
                 .liability = liab,
             };
             const double ss = safe_success(m, i);
-            t.success = ss;
-            t.ret = m->project_return;
-            double u_safe = cr_behav_payoff(&t);
-            t.success = ss * ratio;
-            t.ret = b->ret_risky;
-            t.sanction = mon_on && member ? effect * mu * sanction : 0.0;
-            double u_risky = cr_behav_payoff(&t);
-            if (!member && cr_strategy_direct(m, i))
-                acc[CR_A_DIRECT] += 1.0;
+            /* the payoff of each project the rule needs: both for a best response,
+             * else only the one the SME runs */
+            const double sanc_risky = mon_on && member ? effect * mu * sanction : 0.0;
             int risky;
             switch (bp->risk.rule) {
             case CR_RULE_FIXED:
             case CR_RULE_IMITATE:
                 risky = was_risky;
                 break;
-            case CR_RULE_BEST:
-                risky = u_risky > u_safe;
-                break;
             default:
                 risky = 0;
             }
-            double u = risky ? u_risky : u_safe;
+            double u = 0.0;
+            if (bp->risk.rule == CR_RULE_BEST || !risky) {
+                t.success = ss;
+                t.ret = m->project_return;
+                u = cr_behav_payoff(&t);
+            }
+            if (bp->risk.rule == CR_RULE_BEST || risky) {
+                t.success = ss * ratio;
+                t.ret = b->ret_risky;
+                t.sanction = sanc_risky;
+                double u_risky = cr_behav_payoff(&t);
+                if (bp->risk.rule == CR_RULE_BEST)
+                    risky = u_risky > u;
+                if (risky)
+                    u = u_risky;
+            }
+            if (!member && cr_strategy_direct(m, i))
+                acc[CR_A_DIRECT] += 1.0;
             b->pflags[i] |= CR_B_PAYOFF_R;
             if (risky) {
                 b->pflags[i] |= CR_B_RAN_RISKY;
                 acc[CR_A_RISKY] += 1.0;
-                b->xfer[i] += t.sanction * loan; /* expected sanction, booked as a cost */
+                b->xfer[i] += sanc_risky * loan; /* expected sanction, booked as a cost */
             }
             b->u[i * CR_D_COUNT + CR_D_RISK] = (float)u;
             if (mon_on && member) {
