@@ -18,6 +18,7 @@
 #include "core/world.h"
 #include "cr_buildinfo.h"
 #include "experiments/bench.h"
+#include "experiments/cluster.h"
 #include "experiments/runner.h"
 #include "experiments/setup.h"
 #include "models/meanfield.h"
@@ -139,12 +140,46 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* "I/N" with 1 <= I <= N: 0, else 2 (a usage error). */
+static int parse_shard(const char *s, int *index, int *count)
+{
+    char *end;
+    long i = strtol(s, &end, 10);
+    if (end == s || *end != '/')
+        return usage_error("run", "--shard needs I/N (e.g. 2/8), got '%s'", s);
+    const char *q = end + 1;
+    long n = strtol(q, &end, 10);
+    if (end == q || *end != '\0' || n < 1 || n > 1000000)
+        return usage_error("run", "--shard needs I/N with N in 1..1000000, got '%s'", s);
+    if (i < 1 || i > n)
+        return usage_error("run", "--shard %s: I must be in 1..N", s);
+    *index = (int)i;
+    *count = (int)n;
+    return 0;
+}
+
+static void print_summary(const char *what, const cr_params *p, const cr_run_summary *sum,
+                          int threads, const char *out)
+{
+    static const char *const par[] = {"", "units in parallel", "agents in parallel"};
+    printf("%s %s: %lld SMEs, %lld periods, %zu replications x %zu cells, %zu of %zu units, "
+           "%d threads%s%s%s, %.1f s (%.3g SME-periods/s)\n",
+           what, p->experiment.name, (long long)p->population.smes,
+           (long long)p->experiment.periods, sum->nreplications, sum->ncells, sum->units_done,
+           sum->units_total, threads, sum->parallel ? " (" : "", par[sum->parallel],
+           sum->parallel ? ")" : "", sum->seconds,
+           sum->seconds > 0 ? sum->sme_periods / sum->seconds : 0.0);
+    cr_run_summary_print(sum, stdout);
+    printf("results: %s\n", out);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     exp_args a = {0};
     const char *out = NULL;
-    bool force = false, quiet = false;
-    int threads = omp_get_max_threads();
+    bool force = false, quiet = false, resume = false;
+    int threads = omp_get_max_threads(), shard_index = 0, shard_count = 0;
+    int parallel = CR_PARALLEL_AUTO;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (is_help(s))
@@ -161,8 +196,26 @@ static int cmd_run(int argc, char **argv)
             if (++i >= argc || (threads = (int)parse_count(argv[i], 4096)) < 0)
                 return usage_error("run", "--threads needs a positive integer, got '%s'",
                                    i < argc ? argv[i] : "");
+        } else if (strcmp(s, "--shard") == 0) {
+            if (++i >= argc)
+                return usage_error("run", "%s", "--shard needs I/N (e.g. 2/8)");
+            int rc = parse_shard(argv[i], &shard_index, &shard_count);
+            if (rc)
+                return rc;
+        } else if (strcmp(s, "--parallel") == 0) {
+            const char *v = ++i < argc ? argv[i] : "";
+            if (strcmp(v, "auto") == 0)
+                parallel = CR_PARALLEL_AUTO;
+            else if (strcmp(v, "units") == 0)
+                parallel = CR_PARALLEL_UNITS;
+            else if (strcmp(v, "agents") == 0)
+                parallel = CR_PARALLEL_AGENTS;
+            else
+                return usage_error("run", "--parallel takes auto, units or agents, got '%s'", v);
         } else if (strcmp(s, "--force") == 0) {
             force = true;
+        } else if (strcmp(s, "--resume") == 0) {
+            resume = true;
         } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
             quiet = true;
         } else if (s[0] == '-' && s[1] != '\0') {
@@ -175,25 +228,24 @@ static int cmd_run(int argc, char **argv)
     }
     if (!a.exp)
         return usage_error("run", "%s", "missing the experiment file: credere run EXP.yaml");
+    if (force && resume)
+        return usage_error("run", "%s", "--force starts over and --resume continues: give one");
 
+    cr_cluster_init(&argc, &argv);
+    const int rank = cr_cluster_rank();
     cr_params p;
     char *yaml = NULL;
     cr_diag d;
     cr_diag_clear(&d);
     cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, &yaml, &d);
-    if (st != CR_OK)
-        return fail(st, &d);
+    if (st != CR_OK) {
+        cr_cluster_finalize();
+        return rank == 0 ? fail(st, &d) : cr_status_exit_code(st);
+    }
     char default_out[CR_CONFIG_STR_MAX + 8];
     if (!out) {
         snprintf(default_out, sizeof default_out, "%s.h5", p.experiment.name);
         out = default_out;
-    }
-    if (!force && file_exists(out)) {
-        free(yaml);
-        fprintf(stderr,
-                "credere: %s: output exists; use --force to replace it (nothing was written)\n",
-                out);
-        return 2;
     }
     char *cmdline = join_command_line(argc + 1, argv - 1);
     struct sigaction sa;
@@ -209,27 +261,88 @@ static int cmd_run(int argc, char **argv)
         .command_line = cmdline ? cmdline : "credere run",
         .out_path = out,
         .force = force,
+        .resume = resume,
         .threads = threads,
-        .progress = quiet ? NULL : stderr,
+        .parallel = parallel,
+        .shard_index = shard_index,
+        .shard_count = shard_count,
+        .progress = quiet || rank != 0 ? NULL : stderr,
     };
     cr_run_summary sum;
     st = cr_run_experiment(&o, &sum, &d);
     free(yaml);
     free(cmdline);
+    cr_cluster_finalize();
+    if (rank != 0) {
+        cr_run_summary_free(&sum);
+        return cr_status_exit_code(st);
+    }
     if (st != CR_OK && st != CR_EINTERRUPTED) {
         cr_run_summary_free(&sum);
         return fail(st, &d);
     }
-    printf("experiment %s: %lld SMEs, %lld periods, %zu replications x %zu modes, %d threads, "
-           "%.1f s (%.3g SME-periods/s)\n",
-           p.experiment.name, (long long)p.population.smes, (long long)p.experiment.periods,
-           sum.nreplications, sum.ncells, threads, sum.seconds,
-           sum.seconds > 0 ? sum.sme_periods / sum.seconds : 0.0);
-    cr_run_summary_print(&sum, stdout);
-    printf("results: %s\n", out);
+    print_summary("experiment", &p, &sum, threads, out);
     cr_run_summary_free(&sum);
     if (st == CR_EINTERRUPTED)
         return fail(st, &d);
+    return 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    const char *out = NULL;
+    bool force = false;
+    const char **parts = calloc((size_t)argc + 1, sizeof *parts);
+    size_t nparts = 0;
+    if (!parts)
+        return fail(CR_ENOMEM, NULL);
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s)) {
+            free(parts);
+            return print_help("merge");
+        }
+        if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
+            if (++i >= argc) {
+                free(parts);
+                return usage_error("merge", "%s needs a file name", s);
+            }
+            out = argv[i];
+        } else if (strcmp(s, "--force") == 0) {
+            force = true;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            free(parts);
+            return usage_error("merge", "unknown option '%s'", s);
+        } else {
+            parts[nparts++] = s;
+        }
+    }
+    if (!out || nparts == 0) {
+        free(parts);
+        return usage_error("merge", "%s", "usage: credere merge PART.h5... -o OUT.h5");
+    }
+    for (size_t k = 0; k < nparts; k++)
+        if (strcmp(parts[k], out) == 0) {
+            free(parts);
+            return usage_error("merge", "the output %s is also a part", out);
+        }
+    char *cmdline = join_command_line(argc + 1, argv - 1);
+    cr_run_summary sum;
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st =
+        cr_merge_files(parts, nparts, out, force, cmdline ? cmdline : "credere merge", &sum, &d);
+    free(cmdline);
+    free(parts);
+    if (st != CR_OK) {
+        cr_run_summary_free(&sum);
+        return fail(st, &d);
+    }
+    printf("merged %zu units of %zu cells x %zu replications\n", sum.units_done, sum.ncells,
+           sum.units_done / (sum.ncells ? sum.ncells : 1));
+    cr_run_summary_print(&sum, stdout);
+    printf("results: %s\n", out);
+    cr_run_summary_free(&sum);
     return 0;
 }
 
@@ -669,8 +782,8 @@ static int cmd_version(int argc, char **argv)
     (void)argv;
     char libs[256];
     cr_library_versions(libs, sizeof libs);
-    printf("credere %s (git %s)\n%s, %s build\n%s\n", CR_VERSION_STRING, CR_GIT_REVISION,
-           CR_COMPILER, CR_BUILD_TYPE, libs);
+    printf("credere %s (git %s)\n%s, %s build\n%s, MPI: %s\n", CR_VERSION_STRING, CR_GIT_REVISION,
+           CR_COMPILER, CR_BUILD_TYPE, libs, cr_cluster_library());
     return 0;
 }
 
@@ -679,23 +792,49 @@ static int cmd_help(int argc, char **argv);
 static const command commands[] = {
     {"run", "run an experiment and write its results file",
      "usage: credere run EXP.yaml [-o OUT.h5] [--set dotted.key=VALUE]... [--threads N]\n"
-     "                  [--force] [--quiet]\n"
+     "                  [--parallel auto|units|agents] [--shard I/N] [--resume | --force]\n"
+     "                  [--quiet]\n"
+     "       mpirun -n R credere run EXP.yaml ...\n"
      "\n"
-     "Runs every (mode, replication) unit of the experiment and writes the results to\n"
-     "OUT.h5 (default: EXPERIMENT_NAME.h5), then prints a summary table and the path.\n"
+     "Runs every (cell, replication) unit of the experiment's design and writes the\n"
+     "results to OUT.h5 (default: EXPERIMENT_NAME.h5), then prints a summary table and\n"
+     "the path. Finished units go to OUT.h5.journal at once; the file is assembled from\n"
+     "it, so a kill at any instant loses only the units in flight.\n"
      "\n"
      "  -o, --output FILE     results file (HDF5, docs/format.md)\n"
      "  --set KEY=VALUE       override one key of the experiment file (repeatable),\n"
      "                        e.g. --set economy.systemic_loading=0.4\n"
      "  --threads N           OpenMP threads (default: OMP_NUM_THREADS or all cores);\n"
      "                        results are identical for every N\n"
-     "  --force               replace an existing output file\n"
+     "  --parallel HOW        units: several units at once, one per thread; agents: one\n"
+     "                        unit at a time, its SMEs over the threads; auto (default):\n"
+     "                        units when worlds have at most 50000 SMEs and there are\n"
+     "                        two units per thread, else agents\n"
+     "  --shard I/N           run only units u with u mod N = I - 1 (Slurm arrays);\n"
+     "                        join the parts with credere merge\n"
+     "  --resume              continue an interrupted or killed run of the same\n"
+     "                        experiment (any thread or rank count); the finished file\n"
+     "                        is identical to an uninterrupted run's\n"
+     "  --force               replace an existing output file (and its journal)\n"
      "  -q, --quiet           no progress report on stderr\n"
      "\n"
+     "Under mpirun (built with MPI) the units are spread over the ranks and rank 0\n"
+     "writes the file; the file is the same as a one-process run's.\n"
+     "\n"
      "Exit status: 0 done, 1 runtime failure, 2 bad usage or experiment file (nothing is\n"
-     "written), 3 interrupted by SIGINT/SIGTERM (completed units are saved, status\n"
-     "'interrupted').\n",
+     "written), 3 interrupted by SIGINT/SIGTERM (units in flight are dropped, completed\n"
+     "units are saved, status 'interrupted'; --resume continues).\n",
      cmd_run},
+    {"merge", "stitch shard files into one results file",
+     "usage: credere merge PART.h5... -o OUT.h5 [--force]\n"
+     "\n"
+     "Joins the files of `credere run --shard I/N` (or any parts of one experiment)\n"
+     "into one results file. Checks that every part holds the same experiment (resolved\n"
+     "configuration and seed) and that every unit is in exactly one part; the merged\n"
+     "file's datasets are the same bits as one run's. Its `history` attribute records\n"
+     "the parts. Exit status 2, writing nothing, when a part is missing, repeated, from\n"
+     "another experiment or not a results file.\n",
+     cmd_merge},
     {"check", "validate an experiment file and print the resolved configuration",
      "usage: credere check EXP.yaml [--set dotted.key=VALUE]...\n"
      "       credere check --keys | --metrics\n"

@@ -76,6 +76,7 @@ typedef struct {
  * key the item leaves out; `def == NULL` makes the key required ("missing required
  * key"). The table field's own `def` is YAML flow text read the same way ("[]", or
  * "[{holder: guarantor, type: pro_rata, share: 0.8}]"; NULL is "[]"). A sequence
+ * (or, with map_key, a mapping; see below)
  * in the file or a --set REPLACES the whole table (no merging with the default);
  * an empty value is an error, `[]` is the empty table. Items are named by 0-based
  * index in messages: "alliance.waterfall[2].share". The count is stored in the
@@ -87,6 +88,16 @@ struct cr_table_desc {
     size_t count_offset; /* offsetof(container, n) relative to the field's offset (normally 0) */
     size_t items_offset; /* offsetof(container, item) relative to the field's offset */
     int max_items;
+    /* Optional mapping form (both NULL: a sequence only). A YAML mapping in place of
+     * the sequence is read one item per pair, in order: the pair's key goes to the
+     * text field named map_key, and its value is either a mapping of record keys or
+     * any other value, read into the field named map_value:
+     *     parameters: {economy.cycle_ar1: [0.5, 0.9], mode: {values: [direct]}}
+     * is the same as
+     *     parameters: [{path: economy.cycle_ar1, values: [0.5, 0.9]},
+     *                  {path: mode, values: [direct]}]                            */
+    const char *map_key;
+    const char *map_value;
 };
 
 /* Where a field's value came from (for error messages of cross-field checks). */

@@ -58,6 +58,15 @@ static cr_status check_desc(const cr_field *f, cr_diag *d)
         if (record_key(t, rf->path, strlen(rf->path)) != (int)j)
             return bad_desc(f, d, "record key given twice:", rf->path);
     }
+    if (!t->map_key != !t->map_value)
+        return bad_desc(f, d, "map_key and map_value go together", NULL);
+    if (t->map_key) {
+        int jk = record_key(t, t->map_key, strlen(t->map_key));
+        if (jk < 0 || t->fields[jk].type != CR_FT_STRING)
+            return bad_desc(f, d, "map_key is not a text record key:", t->map_key);
+        if (record_key(t, t->map_value, strlen(t->map_value)) < 0)
+            return bad_desc(f, d, "map_value is not a record key:", t->map_value);
+    }
     return CR_OK;
 }
 
@@ -166,27 +175,63 @@ typedef struct {
     cr_origin *origins;  /* max_items * origins_per_item, or NULL */
 } table_read;
 
-/* Item k (node item) into rec: the defaults, then the keys it gives. */
+/* Reads node v into record field j of rec at (vl, vc), recording its origin. */
+static cr_status read_field(const cr_i_config_walker *w, const table_read *tr, cr_origin *io, int j,
+                            struct fy_node *v, int vl, int vc, const char *path, char *rec)
+{
+    const cr_field *rf = &tr->t->fields[j];
+    cr_status st = cr_i_config_read_value(w, rf, v, vl, vc, path, rec + rf->offset);
+    if (st != CR_OK)
+        return st;
+    tr->seen[j] = 1;
+    if (io)
+        io[1 + j] = cr_i_config_origin_at(w, vl, vc);
+    return CR_OK;
+}
+
+/* Item k into rec: the defaults, then the keys it gives. In a sequence the item is
+ * the mapping `item` (keyn NULL); in the mapping form (map_key) it is the pair
+ * (keyn, item): the key names the item and a value that is not a mapping goes to
+ * the map_value field. */
 static cr_status read_record(const cr_i_config_walker *w, const table_read *tr,
-                             struct fy_node *item, int k, char *rec)
+                             struct fy_node *keyn, struct fy_node *item, int k, char *rec)
 {
     const cr_table_desc *t = tr->t;
     char ipath[CR_I_CONFIG_PATH_LEN], path[CR_I_CONFIG_PATH_LEN];
     snprintf(ipath, sizeof ipath, "%s[%d]", tr->path, k);
     int il, ic;
-    cr_i_config_node_first_pos(item, tr->line, tr->col, &il, &ic);
-    if (!item || fy_node_get_type(item) != FYNT_MAPPING) {
+    cr_i_config_node_first_pos(keyn ? keyn : item, tr->line, tr->col, &il, &ic);
+    cr_origin *io = tr->origins ? tr->origins + (size_t)k * origins_per_item(t) : NULL;
+    if (keyn) {
+        memcpy(rec, tr->tmpl, t->record_size);
+        memset(tr->seen, 0, t->nfields);
+        int jk = record_key(t, t->map_key, strlen(t->map_key));
+        cr_i_config_join_path(path, ipath, t->map_key, strlen(t->map_key));
+        cr_status st = read_field(w, tr, io, jk, keyn, il, ic, path, rec);
+        if (st != CR_OK)
+            return st;
+        if (!item || fy_node_get_type(item) != FYNT_MAPPING) {
+            int jv = record_key(t, t->map_value, strlen(t->map_value)), vl, vc;
+            cr_i_config_join_path(path, ipath, t->map_value, strlen(t->map_value));
+            cr_i_config_node_first_pos(item, il, ic, &vl, &vc);
+            if ((st = read_field(w, tr, io, jv, item, vl, vc, path, rec)) != CR_OK)
+                return st;
+            item = NULL;
+        }
+    }
+    if (!keyn && (!item || fy_node_get_type(item) != FYNT_MAPPING)) {
         char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
         cr_i_config_describe(item, got, sizeof got);
         return cr_i_config_walk_error(w, il, ic, ipath, "expected a mapping (one item), got %s",
                                       got);
     }
-    cr_origin *io = tr->origins ? tr->origins + (size_t)k * origins_per_item(t) : NULL;
-    memcpy(rec, tr->tmpl, t->record_size);
-    memset(tr->seen, 0, t->nfields);
+    if (!keyn) {
+        memcpy(rec, tr->tmpl, t->record_size);
+        memset(tr->seen, 0, t->nfields);
+    }
     void *it = NULL;
     struct fy_node_pair *p;
-    while ((p = fy_node_mapping_iterate(item, &it))) {
+    while (item && (p = fy_node_mapping_iterate(item, &it))) {
         struct fy_node *kn = fy_node_pair_key(p), *vn = fy_node_pair_value(p);
         int kl, kc, vl, vc;
         cr_i_config_node_pos(kn, il, ic, &kl, &kc);
@@ -201,14 +246,13 @@ static cr_status read_record(const cr_i_config_walker *w, const table_read *tr,
         int j = record_key(t, key, len);
         if (j < 0)
             return unknown_key(w, t, key, len, path, kl, kc);
-        const cr_field *rf = &t->fields[j];
+        if (keyn && tr->seen[j])
+            return cr_i_config_walk_error(w, kl, kc, path,
+                                          "given twice (the key of the item sets it)");
         cr_i_config_node_pos(vn, kl, kc, &vl, &vc);
-        cr_status st = cr_i_config_read_value(w, rf, vn, vl, vc, path, rec + rf->offset);
+        cr_status st = read_field(w, tr, io, j, vn, vl, vc, path, rec);
         if (st != CR_OK)
             return st;
-        tr->seen[j] = 1;
-        if (io)
-            io[1 + j] = cr_i_config_origin_at(w, vl, vc);
     }
     for (size_t j = 0; j < t->nfields; j++) {
         if (tr->seen[j])
@@ -229,9 +273,19 @@ static cr_status read_items(const cr_i_config_walker *w, const table_read *tr, s
                             char *items)
 {
     void *it = NULL;
+    if (fy_node_get_type(v) == FYNT_MAPPING) {
+        struct fy_node_pair *p;
+        for (int k = 0; (p = fy_node_mapping_iterate(v, &it)); k++) {
+            cr_status st = read_record(w, tr, fy_node_pair_key(p), fy_node_pair_value(p), k,
+                                       items + (size_t)k * tr->t->record_size);
+            if (st != CR_OK)
+                return st;
+        }
+        return CR_OK;
+    }
     struct fy_node *item;
     for (int k = 0; (item = fy_node_sequence_iterate(v, &it)); k++) {
-        cr_status st = read_record(w, tr, item, k, items + (size_t)k * tr->t->record_size);
+        cr_status st = read_record(w, tr, NULL, item, k, items + (size_t)k * tr->t->record_size);
         if (st != CR_OK)
             return st;
     }
@@ -245,16 +299,19 @@ cr_status cr_i_config_read_table(const cr_i_config_walker *w, int idx, struct fy
     const cr_table_desc *t = f->table;
     int line, col;
     cr_i_config_node_pos(v, key_line, key_col, &line, &col);
-    if (!v || fy_node_get_type(v) != FYNT_SEQUENCE) {
+    bool map = v && t->map_key && fy_node_get_type(v) == FYNT_MAPPING;
+    if (!v || (!map && fy_node_get_type(v) != FYNT_SEQUENCE)) {
         char got[CR_I_CONFIG_SHOWN_LEN * 2 + 32];
         cr_i_config_describe(v, got, sizeof got);
-        return cr_i_config_walk_error(w, line, col, path, "expected a list of mappings, got %s",
-                                      got);
+        return cr_i_config_walk_error(w, line, col, path, "expected a list of mappings%s, got %s",
+                                      t->map_key ? " or a mapping" : "", got);
     }
-    int count = fy_node_sequence_item_count(v);
+    int count = map ? fy_node_mapping_item_count(v) : fy_node_sequence_item_count(v);
     if (count > t->max_items) {
-        cr_i_config_node_first_pos(fy_node_sequence_get_by_index(v, t->max_items), line, col, &line,
-                                   &col);
+        struct fy_node *extra =
+            map ? fy_node_pair_key(fy_node_mapping_get_by_index(v, t->max_items))
+                : fy_node_sequence_get_by_index(v, t->max_items);
+        cr_i_config_node_first_pos(extra, line, col, &line, &col);
         return cr_i_config_walk_error(w, line, col, path, "at most %d items, got %d", t->max_items,
                                       count);
     }

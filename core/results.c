@@ -9,7 +9,9 @@
  *
  * Robustness: the file uses the default (1.8-compatible) format, which a killed
  * process does not leave locked. Each unit is one chunk row per metric, written at
- * once, then marked in /progress/done and flushed (H5Fflush, global scope).
+ * once, then marked in /progress/done. The batch runner writes a whole file at once
+ * from its journal into a temporary name and renames it (experiments/runner.h), so
+ * a kill never leaves a half-written file under the output's name.
  *
  * HDF5's automatic error printing is switched off inside every public function and
  * restored on return; errors are reported through cr_diag with the innermost
@@ -325,6 +327,8 @@ static int write_root_attrs(cr_i_results_ctx *c, hid_t file, const cr_results_sp
         {"command_line", s->command_line},
         {"experiment", s->experiment},
         {"config", s->config_yaml},
+        {"history", s->history ? s->history : ""},
+        {"shard", s->shard ? s->shard : ""},
         {"status", "running"},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
@@ -334,6 +338,21 @@ static int write_root_attrs(cr_i_results_ctx *c, hid_t file, const cr_results_sp
         put_num_attr(c, file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0 ||
         put_num_attr(c, file, "threads", H5T_STD_I32LE, H5T_NATIVE_INT32, &threads) < 0)
         return -1;
+    return 0;
+}
+
+/* Attributes a[0..n) on obj (entries without a name are skipped). */
+static int put_attrs(cr_i_results_ctx *c, hid_t obj, const cr_attr *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++) {
+        if (!a[i].name)
+            continue;
+        int r = a[i].text ? put_str_attr(c, obj, a[i].name, a[i].text)
+                          : put_num_attr(c, obj, a[i].name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                         &a[i].number);
+        if (r < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -358,13 +377,18 @@ static int write_design(cr_i_results_ctx *c, hid_t file, const cr_results_spec *
         cr_i_results_note_h5(c, CR_EHDF5, "cannot write /design/mode");
         goto done;
     }
+    if (put_attrs(c, g, s->design_attrs, s->ndesign_attrs) < 0)
+        goto done;
     for (size_t j = 0; j < s->nparams; j++) {
         const cr_var_desc *p = &s->params[j];
         for (size_t i = 0; i < s->ncells; i++)
             col[i] = s->param_values[i * s->nparams + j];
         hid_t pd = make_dataset(c, g, "design", p->name, H5T_IEEE_F64LE, 1, &n, H5P_DEFAULT,
                                 &cell_scale, p->units, p->long_name);
-        int w = pd >= 0 && H5Dwrite(pd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) >= 0;
+        int w = pd >= 0 &&
+                H5Dwrite(pd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) >= 0 &&
+                (!s->param_attrs ||
+                 put_attrs(c, pd, s->param_attrs + j * s->nparam_attrs, s->nparam_attrs) == 0);
         if (!w)
             cr_i_results_note_h5(c, CR_EHDF5, "cannot write /design/%s", p->name);
         if (pd >= 0)
@@ -560,13 +584,12 @@ static cr_status write_unit_impl(cr_results *r, size_t cell, size_t rep, const d
                        values + m * r->nperiods, what) < 0)
             return c.status;
     }
-    /* Mark the unit done only after its values, then flush both to disk. */
+    /* Mark the unit done only after its values. No flush: the file is assembled from
+     * the run's journal (core/journal.h), which is what survives a kill. */
     const uint8_t flag = 1;
     snprintf(what, sizeof what, "/progress/done of unit (%zu, %zu)", cell, rep);
     if (write_slab(&c, r->done, 2, dims, start, count, 1, H5T_NATIVE_UINT8, &flag, what) < 0)
         return c.status;
-    if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        cr_i_results_note_h5(&c, CR_EIO, "cannot flush unit (%zu, %zu)", cell, rep);
     return c.status;
 }
 

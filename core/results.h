@@ -36,6 +36,13 @@ typedef struct {
     const char *long_name;
 } cr_var_desc;
 
+/* An attribute: a string (text != NULL) or a float64 number. */
+typedef struct {
+    const char *name;
+    const char *text;
+    double number;
+} cr_attr;
+
 typedef struct {
     const char *path; /* output file */
     bool force;       /* replace an existing file (else CR_EEXIST) */
@@ -51,6 +58,13 @@ typedef struct {
     size_t nparams;               /* varied design parameters (0 for a plain mode list) */
     const cr_var_desc *params;    /* [nparams] names are dotted config paths */
     const double *param_values;   /* [ncells * nparams], row-major by cell */
+    const cr_attr *param_attrs;   /* [nparams * nparam_attrs] on /design/<param> (name NULL:
+                                     none), may be NULL */
+    size_t nparam_attrs;
+    const cr_attr *design_attrs; /* [ndesign_attrs] on /design, may be NULL */
+    size_t ndesign_attrs;
+    const char *history; /* root attribute `history`: how the file was assembled (may be NULL) */
+    const char *shard;   /* root attribute `shard`: "I/N" for one shard's file ("" or NULL: all) */
     size_t nmetrics;
     const cr_var_desc *metrics; /* [nmetrics] */
     int compression;            /* deflate level 0-9 (0: no filters) */
@@ -64,7 +78,7 @@ typedef struct cr_results cr_results;
 cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_diag *d);
 
 /* Writes one completed unit: values[m * nperiods + t] for metric m and period t;
- * then marks /progress/done[cell, replication] = 1 and flushes the file. */
+ * then marks /progress/done[cell, replication] = 1 (not flushed: close the file). */
 cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
                                 const double *values, cr_diag *d);
 

@@ -153,16 +153,17 @@ static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void
 /* ------------------------------------------------------------------ info */
 
 /* Root string attributes that info shows. */
-static const char *const info_attrs[] = {"status",       "experiment",       "software_version",
-                                         "git_revision", "compiler",         "compile_flags",
-                                         "build_type",   "library_versions", "created",
-                                         "host",         "command_line"};
+static const char *const info_attrs[] = {
+    "status",        "experiment", "software_version", "git_revision", "compiler",
+    "compile_flags", "build_type", "library_versions", "created",      "host",
+    "command_line",  "shard",      "history"};
 #define NINFO_ATTRS (sizeof info_attrs / sizeof info_attrs[0])
 
 /* Everything `info` shows, read before anything is printed. */
 typedef struct {
     char *attr[NINFO_ATTRS]; /* as info_attrs; NULL when not recorded */
     char seed[32], threads[32];
+    char *method, *streams, *dparams; /* /design attributes (NULL: not recorded) */
     hsize_t ncells, nreps, nperiods;
     size_t ndone;
     char **mode;       /* [ncells] */
@@ -288,6 +289,41 @@ static void info_print(FILE *out, const char *path, const info_data *x)
     fprintf(out, "seed:            %s\n", x->seed);
     fprintf(out, "threads:         %s\n", x->threads);
     fprintf(out, "command line:    %s\n", attr_text(x, "command_line"));
+    if (x->attr[NINFO_ATTRS - 2] && x->attr[NINFO_ATTRS - 2][0])
+        fprintf(out, "shard:           %s (units u with u mod N = I - 1)\n",
+                x->attr[NINFO_ATTRS - 2]);
+    const char *h = x->attr[NINFO_ATTRS - 1];
+    if (h && h[0]) {
+        fprintf(out, "history:\n");
+        while (*h) {
+            size_t n = strcspn(h, "\n");
+            fprintf(out, "  %.*s\n", (int)n, h);
+            h += n + (h[n] == '\n');
+        }
+    }
+    if (strcmp(attr_text(x, "status"), "complete") != 0) {
+        char jp[4096];
+        struct stat sb;
+        snprintf(jp, sizeof jp, "%s.journal", path);
+        if (stat(jp, &sb) == 0)
+            fprintf(out,
+                    "journal:         %s (%lld bytes): finished units of an unfinished run; "
+                    "`credere run ... --resume` continues it\n",
+                    jp, (long long)sb.st_size);
+    }
+    if (x->method) {
+        fprintf(out, "design method:   %s, %s random numbers", x->method,
+                x->streams ? x->streams : "common");
+        if (x->dparams && x->dparams[0]) {
+            fprintf(out, "; parameters:");
+            for (const char *q = x->dparams; *q;) {
+                size_t n = strcspn(q, "\n");
+                fprintf(out, " %.*s", (int)n, q);
+                q += n + (q[n] == '\n');
+            }
+        }
+        fputc('\n', out);
+    }
 
     /* Design table: cell, mode, one column per parameter. */
     int mw = 4;
@@ -356,8 +392,18 @@ static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
         snprintf(x.seed, sizeof x.seed, "%llu", seed);
     if (get_int_attr(f, "threads", H5T_NATIVE_LLONG, &threads) == 0)
         snprintf(x.threads, sizeof x.threads, "%lld", threads);
+    hid_t dg = H5Lexists(f, "design", H5P_DEFAULT) > 0 ? H5Gopen2(f, "design", H5P_DEFAULT) : -1;
+    if (dg >= 0) {
+        x.method = get_str_attr(dg, "method");
+        x.streams = get_str_attr(dg, "streams");
+        x.dparams = get_str_attr(dg, "parameters");
+        H5Gclose(dg);
+    }
     if (info_read(&c, f, &x) == 0)
         info_print(out, path, &x);
+    free(x.method);
+    free(x.streams);
+    free(x.dparams);
     info_free(&x);
     if (H5Fclose(f) < 0 && c.status == CR_OK)
         cr_i_results_note_h5(&c, CR_EHDF5, "cannot close");

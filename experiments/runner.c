@@ -7,9 +7,21 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/journal.h"
 #include "core/loop.h"
 #include "core/progress.h"
 #include "core/results.h"
+#include "core/results_read.h"
+#include "experiments/cluster.h"
+#include "experiments/design.h"
+#include "experiments/setup.h"
+#include "experiments/unitrec.h"
 #include "models/metrics.h"
 #include "models/mode.h"
 #include "models/model.h"
@@ -24,6 +36,7 @@ void cr_runner_request_stop(void)
 void cr_run_summary_free(cr_run_summary *s)
 {
     free(s->cell_mode);
+    free(s->mode_text);
     free(s->mean);
     free(s->sd);
     free(s->n);
@@ -47,172 +60,195 @@ static void summary_add(cr_run_summary *s, double *m2, size_t cell, const double
     }
 }
 
-/* Progress inside a unit: the units done plus the share of the current unit's periods. */
-typedef struct {
-    cr_progress *prog;
-    size_t done;
-    int periods;
-} unit_progress;
+/* ------------------------------------------------------------------ the run's state */
 
-static void on_period(void *ctx, int t)
+typedef struct {
+    const cr_params *p;
+    cr_design g;
+    size_t ncells, nrep, periods, total; /* total: every unit of the design */
+    size_t shard_index, shard_count;     /* 0-based index; count 1 without shards */
+    const char **names;                  /* [ncells] mode of each cell */
+    int net_out;
+    char jpath[4096], tmppath[4096];
+    char *identity;
+    uint64_t *offset; /* [total] record offset in the journal; NO_RECORD: not done */
+    size_t ndone;     /* units of this shard in the journal */
+    char *history;    /* the journal's notes, one per line */
+    size_t hlen, hcap;
+} run_state;
+
+#define NO_RECORD UINT64_MAX
+
+static int in_shard(const run_state *R, size_t u)
 {
-    unit_progress *u = ctx;
-    cr_progress_update(u->prog, (double)u->done + (double)(t + 1) / (double)u->periods);
+    return u % R->shard_count == R->shard_index;
 }
 
-cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *d)
+static size_t shard_units(const run_state *R)
 {
-    const cr_params *p = o->params;
-    size_t ncells = (size_t)p->modes.n, nrep = (size_t)p->experiment.replications;
-    size_t periods = (size_t)p->experiment.periods;
-    memset(sum, 0, sizeof *sum);
-    stop_requested = 0;
+    return R->total / R->shard_count + (R->shard_index < R->total % R->shard_count);
+}
 
-    const cr_mode_type *modes[CR_STRLIST_MAX];
-    const char *names[CR_STRLIST_MAX];
-    for (size_t c = 0; c < ncells; c++) {
-        modes[c] = cr_mode_find(p->modes.item[c]);
-        names[c] = p->modes.item[c];
-        if (!modes[c])
-            return cr_diag_set(d, CR_ECONFIG, "modes: unknown mode '%s'", names[c]);
+static void history_add(run_state *R, const char *line)
+{
+    size_t n = strlen(line);
+    if (R->hlen + n + 2 > R->hcap) {
+        size_t cap = (R->hcap + n + 2) * 2;
+        char *h = realloc(R->history, cap);
+        if (!h)
+            return; /* provenance is best effort; the results are not affected */
+        R->history = h;
+        R->hcap = cap;
     }
+    memcpy(R->history + R->hlen, line, n);
+    R->hlen += n;
+    R->history[R->hlen++] = '\n';
+    R->history[R->hlen] = '\0';
+}
 
-    sum->ncells = ncells;
+static void utc_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, len, "unknown time");
+}
+
+void cr_run_journal_path(const char *out_path, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s.journal", out_path);
+}
+
+static void state_free(run_state *R)
+{
+    cr_design_free(&R->g);
+    free(R->names);
+    free(R->identity);
+    free(R->offset);
+    free(R->history);
+    memset(R, 0, sizeof *R);
+}
+
+/* The design, the cells' modes and the journal's identity. */
+static cr_status state_init(run_state *R, const cr_params *p, const char *config_yaml,
+                            const char *out_path, int shard_index, int shard_count, cr_diag *d)
+{
+    memset(R, 0, sizeof *R);
+    R->p = p;
+    cr_status st = cr_design_build(p, NULL, NULL, &R->g, d);
+    if (st != CR_OK)
+        return st;
+    R->ncells = R->g.ncells;
+    R->nrep = (size_t)p->experiment.replications;
+    R->periods = (size_t)p->experiment.periods;
+    R->total = R->ncells * R->nrep;
+    R->shard_count = shard_count > 0 ? (size_t)shard_count : 1;
+    R->shard_index = shard_count > 0 ? (size_t)shard_index - 1 : 0;
+    R->net_out = p->output.network && p->network.generator > 0;
+    if (out_path) {
+        cr_run_journal_path(out_path, R->jpath, sizeof R->jpath);
+        snprintf(R->tmppath, sizeof R->tmppath, "%s.tmp", out_path);
+    }
+    R->names = calloc(R->ncells + 1, sizeof *R->names);
+    R->offset = malloc((R->total + 1) * sizeof *R->offset);
+    char head[128];
+    int hn =
+        snprintf(head, sizeof head, "credere run journal\nformat_version: %d\nshard: %zu/%zu\n",
+                 CR_FORMAT_VERSION, R->shard_index + 1, R->shard_count);
+    R->identity = malloc((size_t)hn + strlen(config_yaml) + 1);
+    if (!R->names || !R->offset || !R->identity) {
+        state_free(R);
+        return cr_diag_set(d, CR_ENOMEM, "out of memory");
+    }
+    memcpy(R->identity, head, (size_t)hn);
+    strcpy(R->identity + hn, config_yaml);
+    for (size_t c = 0; c < R->ncells; c++) {
+        R->names[c] = cr_design_cell_mode(&R->g, c);
+        if (!cr_mode_find(R->names[c])) {
+            state_free(R);
+            return cr_diag_set(d, CR_ECONFIG, "modes: unknown mode '%s'", R->names[c]);
+        }
+    }
+    for (size_t u = 0; u < R->total; u++)
+        R->offset[u] = NO_RECORD;
+    return CR_OK;
+}
+
+/* Journal scan: where each unit's record is, and the notes. */
+static int visit_record(void *ctx, uint64_t off, uint32_t type, const void *payload, size_t len)
+{
+    run_state *R = ctx;
+    if (type == CR_REC_NOTE) {
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)(len < 1023 ? len : 1023), (const char *)payload);
+        history_add(R, line);
+        return 0;
+    }
+    uint32_t cell, rep;
+    if (type != CR_REC_UNIT || len < 8)
+        return 0;
+    memcpy(&cell, payload, 4);
+    memcpy(&rep, (const char *)payload + 4, 4);
+    size_t u = (size_t)cell * R->nrep + rep;
+    if (cell < R->ncells && rep < R->nrep && R->offset[u] == NO_RECORD && in_shard(R, u)) {
+        R->offset[u] = off;
+        R->ndone++;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ assembling the file */
+
+/* Where assembly gets a unit's record: 1 and *rec filled when the unit is done. */
+typedef int (*unit_source)(void *ctx, size_t unit, cr_unitrec *rec, cr_status *st, cr_diag *d);
+
+static int journal_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
+{
+    run_state *R = ctx;
+    if (R->offset[u] == NO_RECORD)
+        return 0;
+    void *buf = NULL;
+    size_t len = 0;
+    uint32_t type = 0;
+    *st = cr_journal_read_at(R->jpath, R->offset[u], &buf, &len, &type, d);
+    if (*st == CR_OK)
+        *st = cr_unitrec_unpack(buf, len, rec, d);
+    free(buf);
+    if (*st == CR_OK && (rec->nmetrics != CR_METRIC_COUNT || rec->nperiods != R->periods))
+        *st = cr_diag_set(d, CR_EINPUT, "%s: a unit record has the wrong shape", R->jpath);
+    return *st == CR_OK;
+}
+
+static cr_status summary_init(cr_run_summary *sum, const run_state *R, double **m2, cr_diag *d)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->ncells = R->ncells;
     sum->nmetrics = CR_METRIC_COUNT;
-    sum->cell_mode = calloc(ncells, sizeof *sum->cell_mode);
-    sum->mean = calloc(ncells * CR_METRIC_COUNT, sizeof *sum->mean);
-    sum->sd = calloc(ncells * CR_METRIC_COUNT, sizeof *sum->sd);
-    sum->n = calloc(ncells, sizeof *sum->n);
-    double *m2 = calloc(ncells * CR_METRIC_COUNT, sizeof *m2);
-    if (!sum->cell_mode || !sum->mean || !sum->sd || !sum->n || !m2) {
-        free(m2);
+    sum->cell_mode = calloc(R->ncells + 1, sizeof *sum->cell_mode);
+    sum->mode_text = calloc(R->ncells + 1, CR_STRLIST_ITEM_MAX);
+    sum->mean = calloc(R->ncells * CR_METRIC_COUNT + 1, sizeof *sum->mean);
+    sum->sd = calloc(R->ncells * CR_METRIC_COUNT + 1, sizeof *sum->sd);
+    sum->n = calloc(R->ncells + 1, sizeof *sum->n);
+    *m2 = calloc(R->ncells * CR_METRIC_COUNT + 1, sizeof **m2);
+    if (!sum->cell_mode || !sum->mode_text || !sum->mean || !sum->sd || !sum->n || !*m2) {
+        free(*m2);
+        *m2 = NULL;
         cr_run_summary_free(sum);
         return cr_diag_set(d, CR_ENOMEM, "out of memory");
     }
-    for (size_t c = 0; c < ncells; c++)
-        sum->cell_mode[c] = names[c];
+    for (size_t c = 0; c < R->ncells; c++) { /* copies: the summary outlives the design */
+        char *t = sum->mode_text + c * CR_STRLIST_ITEM_MAX;
+        snprintf(t, CR_STRLIST_ITEM_MAX, "%s", R->names[c]);
+        sum->cell_mode[c] = t;
+    }
+    sum->units_total = shard_units(R);
+    return CR_OK;
+}
 
-    cr_model *model = NULL;
-    cr_results *res = NULL;
-    cr_engine engine = {0};
-    cr_status st = cr_model_create(p, &model, d);
-    if (st == CR_OK && (st = cr_engine_init(&engine, o->threads)) != CR_OK)
-        cr_diag_set(d, st, "cannot start %d threads", o->threads);
-    if (st == CR_OK) {
-        cr_results_spec spec = {
-            .path = o->out_path,
-            .force = o->force,
-            .command_line = o->command_line,
-            .config_yaml = o->config_yaml,
-            .experiment = p->experiment.name,
-            .seed = p->experiment.seed,
-            .threads = o->threads,
-            .ncells = ncells,
-            .nreplications = nrep,
-            .nperiods = periods,
-            .cell_mode = names,
-            .nparams = 0,
-            .params = NULL,
-            .param_values = NULL,
-            .nmetrics = CR_METRIC_COUNT,
-            .metrics = cr_metric_table(),
-            .compression = (int)p->output.compression,
-        };
-        st = cr_results_create(&spec, &res, d);
-    }
-
-    /* the guarantee network's statistics per replication (it is the same in every
-     * mode: taken from the first cell) and its edge list for replication 0 */
-    const int net_out = p->output.network && p->network.generator > 0;
-    double *net_info = NULL;
-    if (st == CR_OK && net_out) {
-        net_info = malloc(CR_NET_INFO_COUNT * nrep * sizeof *net_info);
-        if (!net_info)
-            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
-        for (size_t k = 0; net_info && k < CR_NET_INFO_COUNT * nrep; k++)
-            net_info[k] = NAN;
-    }
-    cr_progress prog;
-    size_t total = ncells * nrep, done = 0;
-    double t0 = cr_now();
-    if (st == CR_OK)
-        cr_progress_start(&prog, o->progress, total, o->progress == NULL);
-    for (size_t c = 0; st == CR_OK && c < ncells; c++) {
-        for (size_t r = 0; st == CR_OK && r < nrep; r++) {
-            if (stop_requested) {
-                st = CR_EINTERRUPTED;
-                break;
-            }
-            unit_progress up = {&prog, done, (int)periods};
-            model->on_period = on_period;
-            model->on_period_ctx = &up;
-            st = cr_model_run_unit(model, &engine, modes[c], r, d);
-            model->on_period = NULL;
-            if (st == CR_OK)
-                st = cr_results_write_unit(res, c, r, model->values, d);
-            if (st == CR_OK && p->output.events)
-                st = cr_results_append_events(res, c, r, model->events, model->nevents, d);
-            if (st == CR_OK && net_out && c == 0) {
-                for (size_t k = 0; k < CR_NET_INFO_COUNT; k++)
-                    net_info[k * nrep + r] = model->net_info[k];
-                if (r == 0) {
-                    static const cr_var_desc cols[3] = {
-                        {"guarantor", "SME", "slot of the guarantor"},
-                        {"borrower", "SME", "slot of the borrower"},
-                        {"share", "1", "share of the borrower's loss it covers"},
-                    };
-                    double *edges = NULL;
-                    size_t rows = 0;
-                    st = cr_model_network_edges(model, &edges, &rows);
-                    if (st == CR_OK)
-                        st = cr_results_write_table(res, "network", "edges_replication_0", rows, 3,
-                                                    cols, edges, d);
-                    else
-                        cr_diag_set(d, st, "out of memory");
-                    free(edges);
-                    static const cr_var_desc dcols[3] = {
-                        {"degree", "SMEs", "degree k"},
-                        {"borrowers", "SMEs", "SMEs with k guarantors (in-degree)"},
-                        {"guarantors", "SMEs", "SMEs that guarantee k borrowers (out-degree)"},
-                    };
-                    double *deg = NULL;
-                    if (st == CR_OK && (st = cr_model_network_degrees(model, &deg, &rows)) == CR_OK)
-                        st = cr_results_write_table(res, "network", "degrees_replication_0", rows,
-                                                    3, dcols, deg, d);
-                    else if (st == CR_ENOMEM)
-                        cr_diag_set(d, st, "out of memory");
-                    free(deg);
-                }
-            }
-            if (st == CR_OK) {
-                summary_add(sum, m2, c, model->values, periods, (size_t)p->experiment.burn_in);
-                done++;
-                cr_progress_update(&prog, (double)done);
-            }
-        }
-    }
-    if (res && net_info && st == CR_OK)
-        st = cr_results_write_vectors(res, "network", CR_NET_INFO_COUNT, cr_model_net_info_vars(),
-                                      net_info, d);
-    free(net_info);
-    if (res) {
-        cr_progress_finish(&prog, done);
-        cr_diag tmp;
-        const char *status = st == CR_OK             ? "complete"
-                             : st == CR_EINTERRUPTED ? "interrupted"
-                                                     : "failed";
-        cr_status st2 = cr_results_set_status(res, status, st == CR_OK ? d : &tmp);
-        cr_status st3 = cr_results_close(&res, st == CR_OK && st2 == CR_OK ? d : &tmp);
-        if (st == CR_OK)
-            st = st2 != CR_OK ? st2 : st3;
-        if (st == CR_EINTERRUPTED)
-            cr_diag_set(d, st, "%s: interrupted after %zu of %zu units; completed units are saved",
-                        o->out_path, done, total);
-    }
-    sum->seconds = cr_now() - t0;
-    sum->sme_periods = (double)done * (double)periods * (double)p->population.smes;
-    size_t minrep = nrep;
-    for (size_t c = 0; c < ncells; c++) {
+static void summary_finish(cr_run_summary *sum, const run_state *R, double *m2)
+{
+    size_t minrep = R->nrep;
+    for (size_t c = 0; c < R->ncells; c++) {
         if (sum->n[c] < minrep)
             minrep = sum->n[c];
         for (size_t k = 0; k < CR_METRIC_COUNT; k++) {
@@ -222,8 +258,809 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
     }
     sum->nreplications = minrep;
     free(m2);
-    cr_engine_destroy(&engine);
-    cr_model_free(&model);
+}
+
+static const cr_var_desc edge_cols[3] = {
+    {"guarantor", "SME", "slot of the guarantor"},
+    {"borrower", "SME", "slot of the borrower"},
+    {"share", "1", "share of the borrower's loss it covers"},
+};
+static const cr_var_desc degree_cols[3] = {
+    {"degree", "SMEs", "degree k"},
+    {"borrowers", "SMEs", "SMEs with k guarantors (in-degree)"},
+    {"guarantors", "SMEs", "SMEs that guarantee k borrowers (out-degree)"},
+};
+
+/* Writes the results file from the done units, in canonical order, into
+ * R->tmppath, and renames it to out_path. Fills the summary. */
+static cr_status assemble(run_state *R, const char *out_path, const char *command_line,
+                          const char *config_yaml, int threads, const char *status,
+                          const char *shard, unit_source src, void *src_ctx, cr_run_summary *sum,
+                          cr_diag *d)
+{
+    const cr_params *p = R->p;
+    cr_design_output dout;
+    cr_status st = cr_design_output_make(&R->g, &dout, d);
+    if (st != CR_OK)
+        return st;
+    double *m2 = NULL;
+    double *net_info = NULL;
+    if ((st = summary_init(sum, R, &m2, d)) != CR_OK) {
+        cr_design_output_free(&dout);
+        return st;
+    }
+    if (R->net_out) {
+        net_info = malloc(CR_NET_INFO_COUNT * R->nrep * sizeof *net_info);
+        if (!net_info)
+            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+        for (size_t k = 0; net_info && k < CR_NET_INFO_COUNT * R->nrep; k++)
+            net_info[k] = NAN;
+    }
+    cr_results_spec spec = {
+        .path = R->tmppath,
+        .force = true,
+        .command_line = command_line,
+        .config_yaml = config_yaml,
+        .experiment = p->experiment.name,
+        .seed = p->experiment.seed,
+        .threads = threads,
+        .ncells = R->ncells,
+        .nreplications = R->nrep,
+        .nperiods = R->periods,
+        .cell_mode = R->names,
+        .nparams = dout.nvars,
+        .params = dout.vars,
+        .param_values = dout.values,
+        .param_attrs = dout.var_attrs,
+        .nparam_attrs = dout.nvar_attrs,
+        .design_attrs = dout.attrs,
+        .ndesign_attrs = dout.nattrs,
+        .history = R->history,
+        .shard = shard,
+        .nmetrics = CR_METRIC_COUNT,
+        .metrics = cr_metric_table(),
+        .compression = (int)p->output.compression,
+    };
+    cr_results *res = NULL;
+    if (st == CR_OK)
+        st = cr_results_create(&spec, &res, d);
+    size_t done = 0;
+    for (size_t u = 0; st == CR_OK && u < R->total; u++) {
+        cr_unitrec rec;
+        if (!src(src_ctx, u, &rec, &st, d))
+            continue;
+        size_t c = rec.cell, r = rec.replication;
+        st = cr_results_write_unit(res, c, r, rec.values, d);
+        if (st == CR_OK && rec.nevents)
+            st = cr_results_append_events(res, c, r, rec.events, rec.nevents, d);
+        if (st == CR_OK && net_info && rec.nnet == CR_NET_INFO_COUNT)
+            for (size_t k = 0; k < CR_NET_INFO_COUNT; k++)
+                net_info[k * R->nrep + r] = rec.net[k];
+        if (st == CR_OK && rec.edge_rows)
+            st = cr_results_write_table(res, "network", "edges_replication_0", rec.edge_rows, 3,
+                                        edge_cols, rec.edges, d);
+        if (st == CR_OK && rec.degree_rows)
+            st = cr_results_write_table(res, "network", "degrees_replication_0", rec.degree_rows, 3,
+                                        degree_cols, rec.degrees, d);
+        if (st == CR_OK) {
+            summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
+            done++;
+        }
+        cr_unitrec_free(&rec);
+    }
+    if (st == CR_OK && net_info)
+        st = cr_results_write_vectors(res, "network", CR_NET_INFO_COUNT, cr_model_net_info_vars(),
+                                      net_info, d);
+    if (st == CR_OK)
+        st = cr_results_set_status(res, status, d);
+    cr_diag tmp;
+    cr_status st2 = cr_results_close(&res, st == CR_OK ? d : &tmp);
+    if (st == CR_OK)
+        st = st2;
+    if (st == CR_OK && rename(R->tmppath, out_path) != 0)
+        st = cr_diag_set(d, CR_EIO, "%s: cannot rename %s to it: %s", out_path, R->tmppath,
+                         strerror(errno));
+    if (st != CR_OK)
+        remove(R->tmppath);
+    sum->units_done = done;
+    sum->sme_periods = (double)done * (double)R->periods * (double)p->population.smes;
+    summary_finish(sum, R, m2);
+    free(net_info);
+    cr_design_output_free(&dout);
+    return st;
+}
+
+/* ------------------------------------------------------------------ running units */
+
+typedef struct {
+    cr_params *cellp, *modelp; /* the next cell's parameters; the model's */
+    cr_model *model;
+    cr_engine engine;
+    int engine_ok;
+    unsigned char *buf;
+    size_t cap, len;
+    cr_diag diag;
+} worker;
+
+typedef struct {
+    run_state *R;
+    const cr_run_opts *o;
+    int threads_inner;
+    int rank, nranks;
+    cr_journal *jn; /* rank 0 */
+    cr_progress prog;
+    size_t done;  /* units finished by this process (rank 0: received too) */
+    cr_status st; /* the first error */
+    cr_diag diag;
+    volatile int failed;
+    unsigned char *rbuf; /* rank 0: receive buffer */
+    size_t rcap;
+    int ends; /* rank 0: workers that ended */
+    int interrupted;
+} runner;
+
+static int stop_or_progress(void *ctx, int t)
+{
+    (void)t;
+    (void)ctx;
+    return stop_requested != 0;
+}
+
+static void worker_free(worker *w)
+{
+    cr_model_free(&w->model);
+    if (w->engine_ok)
+        cr_engine_destroy(&w->engine);
+    free(w->cellp);
+    free(w->modelp);
+    free(w->buf);
+    memset(w, 0, sizeof *w);
+}
+
+/* Runs unit u and packs its record into w->buf. */
+static cr_status run_unit(runner *X, worker *w, size_t u)
+{
+    run_state *R = X->R;
+    size_t c = u / R->nrep, r = u % R->nrep;
+    cr_diag *d = &w->diag;
+    cr_status st = CR_OK;
+    if (!w->cellp &&
+        (!(w->cellp = malloc(sizeof *w->cellp)) || !(w->modelp = malloc(sizeof *w->modelp))))
+        return cr_diag_set(d, CR_ENOMEM, "out of memory");
+    if (!w->engine_ok) {
+        if ((st = cr_engine_init(&w->engine, X->threads_inner)) != CR_OK)
+            return cr_diag_set(d, st, "cannot start %d threads", X->threads_inner);
+        w->engine_ok = 1;
+    }
+    if ((st = cr_design_cell_params(&R->g, R->p, c, w->cellp, d)) != CR_OK)
+        return st;
+    if (!w->model || memcmp(w->cellp, w->modelp, sizeof *w->cellp) != 0) {
+        cr_model_free(&w->model);
+        cr_params *t = w->modelp;
+        w->modelp = w->cellp;
+        w->cellp = t;
+        if ((st = cr_model_create(w->modelp, &w->model, d)) != CR_OK)
+            return st;
+    }
+    cr_model *m = w->model;
+    m->on_period = stop_or_progress;
+    m->on_period_ctx = X;
+    st = cr_model_run_unit(m, &w->engine, cr_mode_find(R->names[c]), r, d);
+    m->on_period = NULL;
+    if (st != CR_OK)
+        return st;
+    cr_unitrec rec = {
+        .cell = (uint32_t)c,
+        .replication = (uint32_t)r,
+        .nmetrics = CR_METRIC_COUNT,
+        .nperiods = (uint32_t)R->periods,
+        .values = m->values,
+    };
+    if (R->p->output.events) {
+        for (size_t i = 0; i < m->nevents; i++) {
+            m->events[i].cell = (uint32_t)c;
+            m->events[i].replication = (uint32_t)r;
+        }
+        rec.nevents = m->nevents;
+        rec.events = m->events;
+    }
+    double *edges = NULL, *deg = NULL;
+    if (R->net_out && c == 0) {
+        rec.nnet = CR_NET_INFO_COUNT;
+        rec.net = m->net_info;
+        if (r == 0) {
+            if ((st = cr_model_network_edges(m, &edges, &rec.edge_rows)) != CR_OK ||
+                (st = cr_model_network_degrees(m, &deg, &rec.degree_rows)) != CR_OK) {
+                free(edges);
+                return cr_diag_set(d, st, "out of memory");
+            }
+            rec.edges = edges;
+            rec.degrees = deg;
+        }
+    }
+    st = cr_unitrec_pack(&rec, &w->buf, &w->cap, &w->len, d);
+    free(edges);
+    free(deg);
+    return st;
+}
+
+static void fail(runner *X, cr_status st, const cr_diag *d)
+{
+    if (X->st == CR_OK || X->st == CR_EINTERRUPTED) {
+        if (st != CR_EINTERRUPTED || X->st == CR_OK) {
+            X->st = st;
+            X->diag = *d;
+        }
+    }
+    if (st != CR_EINTERRUPTED)
+        X->failed = 1;
+}
+
+/* Rank 0: journals one record. */
+static void journal_record(runner *X, const unsigned char *buf, size_t len)
+{
+    cr_diag d;
+    cr_status st = cr_journal_append(X->jn, CR_REC_UNIT, buf, len, &d);
+    if (st != CR_OK) {
+        fail(X, st, &d);
+        return;
+    }
+    X->done++;
+    cr_progress_update(&X->prog, (double)(X->R->ndone + X->done));
+}
+
+/* Rank 0: takes the messages workers sent (blocking: until one arrives). */
+static void drain(runner *X, int block)
+{
+    for (;;) {
+        size_t len = 0;
+        cr_status st = CR_OK;
+        cr_diag d;
+        int what = cr_cluster_receive(block, &X->rbuf, &X->rcap, &len, &st, &d);
+        if (what == 0)
+            return;
+        if (what == 1) {
+            journal_record(X, X->rbuf, len);
+        } else {
+            X->ends++;
+            if (st == CR_EINTERRUPTED)
+                X->interrupted = 1;
+            else if (st != CR_OK)
+                fail(X, st, &d);
+        }
+        if (block)
+            return;
+    }
+}
+
+/* A finished unit: journalled (rank 0) or sent to rank 0. */
+static void deliver(runner *X, worker *w)
+{
+    if (X->rank == 0) {
+        journal_record(X, w->buf, w->len);
+        drain(X, 0);
+        return;
+    }
+    cr_diag d;
+    cr_status st = cr_cluster_send_record(w->buf, w->len, &d);
+    if (st != CR_OK)
+        fail(X, st, &d);
+    else
+        X->done++;
+}
+
+/* Runs this process's share of the pending units. */
+static void run_units(runner *X, const size_t *mine, size_t n, int units_threads)
+{
+#pragma omp parallel num_threads(units_threads) default(none) shared(X, mine, n, stop_requested)
+    {
+        worker w;
+        memset(&w, 0, sizeof w);
+#pragma omp for schedule(dynamic, 1)
+        for (size_t i = 0; i < n; i++) {
+            if (stop_requested || X->failed)
+                continue;
+            cr_status st = run_unit(X, &w, mine[i]);
+#pragma omp critical(cr_runner_deliver)
+            {
+                if (st == CR_OK)
+                    deliver(X, &w);
+                else
+                    fail(X, st, &w.diag);
+            }
+        }
+        worker_free(&w);
+    }
+}
+
+/* ------------------------------------------------------------------ the run */
+
+static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_summary *sum,
+                                  cr_diag *d);
+
+cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *d)
+{
+    const cr_params *p = o->params;
+    memset(sum, 0, sizeof *sum);
+    stop_requested = 0;
+    double t0 = cr_now();
+    const int rank = cr_cluster_rank(), nranks = cr_cluster_size();
+    sum->rank = rank;
+    (void)cr_params_schema(); /* built once, before any thread */
+
+    run_state R;
+    cr_status st =
+        state_init(&R, p, o->config_yaml, o->out_path, o->shard_index, o->shard_count, d);
+    if (st != CR_OK) {
+        cr_cluster_bcast_status(&st, d);
+        return st;
+    }
+    char shard[64] = "";
+    if (o->shard_count > 0)
+        snprintf(shard, sizeof shard, "%d/%d", o->shard_index, o->shard_count);
+
+    /* rank 0: the journal (new or continued) and the file of what is done so far */
+    runner X;
+    memset(&X, 0, sizeof X);
+    X.R = &R;
+    X.o = o;
+    X.rank = rank;
+    X.nranks = nranks;
+    int already_complete = 0;
+    if (rank == 0) {
+        struct stat sb;
+        int have_out = stat(o->out_path, &sb) == 0, have_journal = stat(R.jpath, &sb) == 0;
+        if (o->resume && !have_journal && have_out) {
+            st = complete_summary(&R, o, sum, d); /* a finished run: nothing to do */
+            already_complete = st == CR_OK;
+        } else if (o->resume && !have_journal) {
+            st = cr_diag_set(d, CR_EINPUT,
+                             "%s: nothing to resume: neither it nor %s exists (run without "
+                             "--resume to start)",
+                             o->out_path, R.jpath);
+        } else if (o->resume) {
+            int torn = 0;
+            st = cr_journal_scan(R.jpath, R.identity, visit_record, &R, NULL, &torn, d);
+            if (st == CR_OK)
+                st = cr_journal_open(R.jpath, R.identity, &X.jn, d);
+            char line[256], now[32];
+            utc_now(now, sizeof now);
+            snprintf(line, sizeof line,
+                     "%s resumed: %zu of %zu units done, %d thread(s), %d rank(s)%s", now, R.ndone,
+                     shard_units(&R), o->threads, nranks,
+                     torn ? "; a torn record of a killed write was cut off" : "");
+            if (st == CR_OK)
+                st = cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), d);
+            if (st == CR_OK)
+                history_add(&R, line);
+        } else if (!o->force && (have_out || have_journal)) {
+            st = have_journal
+                     ? cr_diag_set(d, CR_EEXIST,
+                                   "%s: an unfinished run's journal exists: --resume continues "
+                                   "it, --force starts over",
+                                   R.jpath)
+                     : cr_diag_set(d, CR_EEXIST,
+                                   "%s: output exists; use --force to replace it or --resume "
+                                   "to continue it (nothing was written)",
+                                   o->out_path);
+        } else {
+            st = cr_journal_create(R.jpath, R.identity, &X.jn, d);
+            char line[256], now[32];
+            utc_now(now, sizeof now);
+            snprintf(line, sizeof line, "%s started: %zu units%s%s, %d thread(s), %d rank(s)", now,
+                     shard_units(&R), shard[0] ? " of shard " : "", shard, o->threads, nranks);
+            if (st == CR_OK)
+                st = cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), d);
+            if (st == CR_OK)
+                history_add(&R, line);
+        }
+        if (st == CR_OK && !already_complete) { /* the file as it stands: status running */
+            cr_run_summary tmp;
+            st = assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads, "running",
+                          shard, journal_source, &R, &tmp, d);
+            cr_run_summary_free(&tmp);
+        }
+    }
+    int flags[2] = {st, already_complete};
+    cr_cluster_bcast_bytes(flags, sizeof flags);
+    if (flags[0] != CR_OK || flags[1]) {
+        cr_status bst = (cr_status)flags[0];
+        cr_cluster_bcast_status(&bst, d);
+        if (rank == 0)
+            cr_journal_close(&X.jn, NULL);
+        state_free(&R);
+        return rank == 0 ? st : bst;
+    }
+
+    /* every rank: the pending units of this shard, dealt round-robin over ranks */
+    uint8_t *done = calloc(R.total + 1, 1);
+    size_t *mine = malloc((R.total + 1) * sizeof *mine), nmine = 0, npending = 0;
+    if (!done || !mine) {
+        free(done);
+        free(mine);
+        state_free(&R);
+        return cr_diag_set(d, CR_ENOMEM, "out of memory");
+    }
+    for (size_t u = 0; rank == 0 && u < R.total; u++)
+        done[u] = R.offset[u] != NO_RECORD;
+    cr_cluster_bcast_bytes(done, R.total);
+    for (size_t u = 0; u < R.total; u++) {
+        if (!in_shard(&R, u) || done[u])
+            continue;
+        if (npending++ % (size_t)nranks == (size_t)rank)
+            mine[nmine++] = u;
+    }
+    free(done);
+
+    /* threads: several units at once, or one unit's agents */
+    int parallel = o->parallel;
+    if (parallel == CR_PARALLEL_AUTO)
+        parallel = o->threads > 1 && p->population.smes <= CR_PARALLEL_UNITS_MAX_SMES &&
+                           nmine >= 2 * (size_t)o->threads
+                       ? CR_PARALLEL_UNITS
+                       : CR_PARALLEL_AGENTS;
+    sum->parallel = parallel;
+    X.threads_inner = parallel == CR_PARALLEL_UNITS ? 1 : o->threads;
+    if (rank == 0)
+        cr_progress_start(&X.prog, o->progress, shard_units(&R), o->progress == NULL);
+    if (rank == 0)
+        cr_progress_update(&X.prog, (double)R.ndone);
+    run_units(&X, mine, nmine, parallel == CR_PARALLEL_UNITS ? o->threads : 1);
+    free(mine);
+    if (stop_requested && X.st == CR_OK)
+        X.interrupted = 1;
+
+    if (rank != 0) { /* a worker: report the end to rank 0 */
+        cr_status wst = X.st != CR_OK ? X.st : X.interrupted ? CR_EINTERRUPTED : CR_OK;
+        cr_cluster_send_end(wst, &X.diag);
+        cr_status fst = CR_OK;
+        cr_cluster_bcast_status(&fst, d);
+        state_free(&R);
+        sum->units_done = X.done;
+        return fst;
+    }
+    while (X.ends < nranks - 1)
+        drain(&X, 1);
+    cr_progress_finish(&X.prog, R.ndone + X.done);
+
+    /* rank 0: the final file from the whole journal */
+    size_t before = R.ndone;
+    for (size_t u = 0; u < R.total; u++)
+        R.offset[u] = NO_RECORD;
+    R.ndone = 0;
+    R.hlen = 0;
+    if (R.history)
+        R.history[0] = '\0';
+    if (X.st == CR_EINTERRUPTED)
+        X.interrupted = 1;
+    int complete = 0;
+    if (X.st == CR_OK || X.st == CR_EINTERRUPTED) {
+        st = cr_journal_scan(R.jpath, R.identity, visit_record, &R, NULL, NULL, d);
+        complete = st == CR_OK && R.ndone == shard_units(&R);
+        if (st == CR_OK && !complete) {
+            char line[256], now[32];
+            utc_now(now, sizeof now);
+            snprintf(line, sizeof line, "%s interrupted: %zu of %zu units done", now, R.ndone,
+                     shard_units(&R));
+            history_add(&R, line);
+            cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), d);
+        }
+    } else {
+        *d = X.diag;
+        st = X.st;
+        cr_diag tmp;
+        if (cr_journal_scan(R.jpath, R.identity, visit_record, &R, NULL, NULL, &tmp) != CR_OK)
+            R.ndone = 0;
+    }
+    cr_journal_close(&X.jn, NULL);
+    cr_diag ad;
+    cr_status ast = assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads,
+                             complete      ? "complete"
+                             : st == CR_OK ? "interrupted"
+                                           : "failed",
+                             shard, journal_source, &R, sum, &ad);
+    if (ast == CR_OK && complete)
+        remove(R.jpath);
+    if (st == CR_OK && ast != CR_OK) {
+        st = ast;
+        *d = ad;
+    }
+    if (st == CR_OK && !complete) {
+        st = CR_EINTERRUPTED;
+        cr_diag_set(d, st,
+                    "%s: interrupted after %zu of %zu units (%zu this time); completed units are "
+                    "saved and `credere run ... --resume` continues",
+                    o->out_path, R.ndone, shard_units(&R), R.ndone - before);
+    }
+    sum->parallel = parallel;
+    sum->rank = 0;
+    sum->seconds = cr_now() - t0;
+    sum->sme_periods = (double)X.done * (double)R.periods * (double)p->population.smes;
+    cr_status fst = st;
+    cr_cluster_bcast_status(&fst, d);
+    free(X.rbuf);
+    state_free(&R);
+    return st;
+}
+
+/* A finished run resumed: the summary from its file. */
+typedef struct {
+    run_state *R;
+    cr_results_reader *rd;
+} file_src;
+
+static int file_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
+{
+    file_src *F = ctx;
+    run_state *R = F->R;
+    if (!cr_results_read_done(F->rd)[u])
+        return 0;
+    memset(rec, 0, sizeof *rec);
+    rec->cell = (uint32_t)(u / R->nrep);
+    rec->replication = (uint32_t)(u % R->nrep);
+    rec->nmetrics = CR_METRIC_COUNT;
+    rec->nperiods = (uint32_t)R->periods;
+    rec->values = malloc(CR_METRIC_COUNT * R->periods * sizeof *rec->values);
+    if (!rec->values) {
+        *st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+        return 0;
+    }
+    *st = cr_results_read_unit(F->rd, rec->cell, rec->replication, CR_METRIC_COUNT,
+                               cr_metric_table(), rec->values, d);
+    if (*st != CR_OK)
+        cr_unitrec_free(rec);
+    return *st == CR_OK;
+}
+
+/* Checks that a results file holds this experiment's design. */
+static cr_status same_experiment(const run_state *R, cr_results_reader *rd, const char *path,
+                                 const char *config_yaml, cr_diag *d)
+{
+    if (strcmp(cr_results_read_attr(rd, "config"), config_yaml) != 0)
+        return cr_diag_set(d, CR_ECONFIG,
+                           "%s: holds another experiment (its resolved configuration differs)",
+                           path);
+    if (cr_results_read_ncells(rd) != R->ncells || cr_results_read_nreplications(rd) != R->nrep ||
+        cr_results_read_nperiods(rd) != R->periods)
+        return cr_diag_set(d, CR_EINPUT, "%s: its shape differs from the experiment's", path);
+    return CR_OK;
+}
+
+static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_summary *sum,
+                                  cr_diag *d)
+{
+    cr_results_reader *rd = NULL;
+    cr_status st = cr_results_read_open(o->out_path, &rd, d);
+    if (st == CR_OK)
+        st = same_experiment(R, rd, o->out_path, o->config_yaml, d);
+    if (st == CR_OK && strcmp(cr_results_read_attr(rd, "status"), "complete") != 0)
+        st = cr_diag_set(d, CR_EINPUT,
+                         "%s: status '%s' and no journal %s to continue from: run it again with "
+                         "--force",
+                         o->out_path, cr_results_read_attr(rd, "status"), R->jpath);
+    double *m2 = NULL;
+    if (st == CR_OK)
+        st = summary_init(sum, R, &m2, d);
+    file_src F = {R, rd};
+    for (size_t u = 0; st == CR_OK && u < R->total; u++) {
+        cr_unitrec rec;
+        if (!file_source(&F, u, &rec, &st, d))
+            continue;
+        summary_add(sum, m2, rec.cell, rec.values, R->periods, (size_t)R->p->experiment.burn_in);
+        sum->units_done++;
+        cr_unitrec_free(&rec);
+    }
+    if (m2)
+        summary_finish(sum, R, m2);
+    cr_results_read_close(&rd);
+    return st;
+}
+
+/* ------------------------------------------------------------------ merge */
+
+typedef struct {
+    run_state *R;
+    cr_results_reader **rd;
+    size_t nparts;
+    uint16_t *owner; /* [total] part holding the unit (UINT16_MAX: none) */
+    cr_event **events;
+    size_t *nevents;
+    size_t **ev_start; /* per part: [total + 1] first event row of each unit */
+} merge_src;
+
+static int merge_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
+{
+    merge_src *M = ctx;
+    run_state *R = M->R;
+    if (M->owner[u] == UINT16_MAX)
+        return 0;
+    size_t k = M->owner[u];
+    file_src F = {R, M->rd[k]};
+    if (!file_source(&F, u, rec, st, d))
+        return 0;
+    size_t a = M->ev_start[k][u], b = M->ev_start[k][u + 1];
+    if (b > a) {
+        rec->events = malloc((b - a) * sizeof *rec->events);
+        if (!rec->events) {
+            *st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+            cr_unitrec_free(rec);
+            return 0;
+        }
+        memcpy(rec->events, M->events[k] + a, (b - a) * sizeof *rec->events);
+        rec->nevents = b - a;
+    }
+    if (R->net_out && rec->cell == 0) {
+        rec->net = malloc(CR_NET_INFO_COUNT * sizeof *rec->net);
+        double *col = malloc(R->nrep * sizeof *col);
+        const cr_var_desc *vars = cr_model_net_info_vars();
+        *st = rec->net && col ? CR_OK : cr_diag_set(d, CR_ENOMEM, "out of memory");
+        for (size_t j = 0; *st == CR_OK && j < CR_NET_INFO_COUNT; j++)
+            if ((*st = cr_results_read_vector(M->rd[k], "network", vars[j].name, col, d)) == CR_OK)
+                rec->net[j] = col[rec->replication];
+        free(col);
+        rec->nnet = CR_NET_INFO_COUNT;
+        if (*st == CR_OK && rec->replication == 0 &&
+            cr_results_read_has(M->rd[k], "/network/edges_replication_0")) {
+            *st = cr_results_read_table(M->rd[k], "network", "edges_replication_0", 3, edge_cols,
+                                        &rec->edges, &rec->edge_rows, d);
+            if (*st == CR_OK)
+                *st = cr_results_read_table(M->rd[k], "network", "degrees_replication_0", 3,
+                                            degree_cols, &rec->degrees, &rec->degree_rows, d);
+        }
+        if (*st != CR_OK) {
+            cr_unitrec_free(rec);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *out_path, bool force,
+                         const char *command_line, cr_run_summary *sum, cr_diag *d)
+{
+    memset(sum, 0, sizeof *sum);
+    double t0 = cr_now();
+    if (nparts == 0)
+        return cr_diag_set(d, CR_EUSAGE, "merge: name the part files");
+    if (nparts >= UINT16_MAX)
+        return cr_diag_set(d, CR_EUSAGE, "merge: at most %d part files", UINT16_MAX - 1);
+    struct stat sb;
+    if (!force && stat(out_path, &sb) == 0)
+        return cr_diag_set(d, CR_EEXIST, "%s: output exists; use --force to replace it", out_path);
+    merge_src M;
+    memset(&M, 0, sizeof M);
+    M.nparts = nparts;
+    M.rd = calloc(nparts, sizeof *M.rd);
+    M.events = calloc(nparts, sizeof *M.events);
+    M.nevents = calloc(nparts, sizeof *M.nevents);
+    M.ev_start = calloc(nparts, sizeof *M.ev_start);
+    cr_params *p = malloc(sizeof *p);
+    char *yaml = NULL;
+    run_state R;
+    memset(&R, 0, sizeof R);
+    cr_status st = M.rd && M.events && M.nevents && M.ev_start && p
+                       ? CR_OK
+                       : cr_diag_set(d, CR_ENOMEM, "out of memory");
+    for (size_t k = 0; st == CR_OK && k < nparts; k++) {
+        st = cr_results_read_open(parts[k], &M.rd[k], d);
+        if (st == CR_OK && k > 0 &&
+            strcmp(cr_results_read_attr(M.rd[k], "config"),
+                   cr_results_read_attr(M.rd[0], "config")))
+            st = cr_diag_set(d, CR_EINPUT,
+                             "merge: %s and %s are from different experiments (their resolved "
+                             "configurations differ)",
+                             parts[0], parts[k]);
+        if (st == CR_OK && k > 0 && cr_results_read_seed(M.rd[k]) != cr_results_read_seed(M.rd[0]))
+            st = cr_diag_set(d, CR_EINPUT, "merge: %s and %s have different seeds", parts[0],
+                             parts[k]);
+    }
+    /* the experiment, rebuilt from the stored configuration */
+    if (st == CR_OK) {
+        const char *config = cr_results_read_attr(M.rd[0], "config");
+        char tmpname[] = "/tmp/credere-merge-XXXXXX";
+        int fd = mkstemp(tmpname);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f || fputs(config, f) < 0 || fclose(f) != 0)
+            st = cr_diag_set(d, CR_EIO, "merge: cannot write a temporary file");
+        if (st == CR_OK)
+            st = cr_experiment_load(tmpname, NULL, 0, p, &yaml, d);
+        if (fd >= 0)
+            remove(tmpname);
+        if (st != CR_OK)
+            st = cr_diag_set(d, CR_EINPUT, "merge: %s: its stored configuration does not load: %s",
+                             parts[0], d->msg);
+        if (st == CR_OK)
+            st = state_init(&R, p, config, out_path, 0, 0, d);
+    }
+    if (st == CR_OK) {
+        snprintf(R.tmppath, sizeof R.tmppath, "%s.tmp", out_path);
+        M.R = &R;
+        M.owner = malloc((R.total + 1) * sizeof *M.owner);
+        if (!M.owner)
+            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+        for (size_t u = 0; M.owner && u < R.total; u++)
+            M.owner[u] = UINT16_MAX;
+    }
+    char line[512], now[32];
+    utc_now(now, sizeof now);
+    for (size_t k = 0; st == CR_OK && k < nparts; k++) {
+        st = same_experiment(&R, M.rd[k], parts[k], cr_results_read_attr(M.rd[0], "config"), d);
+        const uint8_t *dn = st == CR_OK ? cr_results_read_done(M.rd[k]) : NULL;
+        size_t units = 0;
+        for (size_t u = 0; dn && st == CR_OK && u < R.total; u++) {
+            if (!dn[u])
+                continue;
+            if (M.owner[u] != UINT16_MAX)
+                st = cr_diag_set(d, CR_EINPUT,
+                                 "merge: unit (cell %zu, replication %zu) is in both %s and %s",
+                                 u / R.nrep, u % R.nrep, parts[M.owner[u]], parts[k]);
+            M.owner[u] = (uint16_t)k;
+            units++;
+        }
+        if (st == CR_OK)
+            st = cr_results_read_events(M.rd[k], &M.events[k], &M.nevents[k], d);
+        if (st == CR_OK && !(M.ev_start[k] = calloc(R.total + 2, sizeof *M.ev_start[k])))
+            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+        /* events of a unit are contiguous and in unit order (the file was assembled) */
+        for (size_t i = 0; st == CR_OK && i < M.nevents[k]; i++) {
+            const cr_event *e = &M.events[k][i];
+            size_t u = (size_t)e->cell * R.nrep + e->replication;
+            if (e->cell >= R.ncells || e->replication >= R.nrep ||
+                (i &&
+                 u < (size_t)M.events[k][i - 1].cell * R.nrep + M.events[k][i - 1].replication))
+                st = cr_diag_set(d, CR_EINPUT, "merge: %s: its events are out of order", parts[k]);
+            else
+                M.ev_start[k][u + 1]++;
+        }
+        for (size_t u = 0; st == CR_OK && u < R.total; u++)
+            M.ev_start[k][u + 1] += M.ev_start[k][u];
+        const char *sh = cr_results_read_attr(M.rd[k], "shard");
+        snprintf(line, sizeof line, "%s merged from %s (%s%s%s%zu units, status %s)", now, parts[k],
+                 sh[0] ? "shard " : "", sh, sh[0] ? ", " : "", units,
+                 cr_results_read_attr(M.rd[k], "status"));
+        if (st == CR_OK) {
+            const char *h = cr_results_read_attr(M.rd[k], "history");
+            if (h[0]) {
+                char sub[1024];
+                for (const char *q = h; *q;) {
+                    size_t n = strcspn(q, "\n");
+                    snprintf(sub, sizeof sub, "  %s: %.*s", parts[k], (int)(n < 900 ? n : 900), q);
+                    history_add(&R, sub);
+                    q += n + (q[n] == '\n');
+                }
+            }
+            history_add(&R, line);
+        }
+    }
+    size_t missing = 0, first_missing = 0;
+    for (size_t u = 0; st == CR_OK && u < R.total; u++)
+        if (M.owner[u] == UINT16_MAX && missing++ == 0)
+            first_missing = u;
+    if (st == CR_OK && missing)
+        st = cr_diag_set(d, CR_EINPUT,
+                         "merge: %zu of %zu units are in none of the files (the first: cell %zu, "
+                         "replication %zu); a shard is missing or unfinished",
+                         missing, R.total, first_missing / R.nrep, first_missing % R.nrep);
+    if (st == CR_OK)
+        st = assemble(&R, out_path, command_line, cr_results_read_attr(M.rd[0], "config"), 0,
+                      "complete", "", merge_source, &M, sum, d);
+    sum->seconds = cr_now() - t0;
+    for (size_t k = 0; k < nparts; k++) {
+        if (M.rd)
+            cr_results_read_close(&M.rd[k]);
+        if (M.events)
+            free(M.events[k]);
+        if (M.ev_start)
+            free(M.ev_start[k]);
+    }
+    free(M.rd);
+    free(M.events);
+    free(M.nevents);
+    free(M.ev_start);
+    free(M.owner);
+    free(p);
+    free(yaml);
+    state_free(&R);
     return st;
 }
 
@@ -238,6 +1075,17 @@ static void print_cell(FILE *out, double mean, double half, int width)
     fprintf(out, "  %s%*s", cell, len - 1 < width ? width - (len - 1) : 0, "");
 }
 
+/* Half-width of the 95 % confidence interval of a cell's metric. */
+static double half_width(const cr_run_summary *s, size_t c, size_t idx)
+{
+    if (s->n[c] < 2)
+        return 0.0;
+    return gsl_cdf_tdist_Pinv(0.975, (double)(s->n[c] - 1)) * s->sd[idx] / sqrt((double)s->n[c]);
+}
+
+#define SUMMARY_WIDE_CELLS 6 /* more cells: one row per cell */
+#define SUMMARY_MAX_ROWS 20  /* cells shown as rows; the file has every one */
+
 void cr_run_summary_print(const cr_run_summary *s, FILE *out)
 {
     static const cr_metric rows[] = {
@@ -245,27 +1093,47 @@ void cr_run_summary_print(const cr_run_summary *s, FILE *out)
         CR_M_BANK_LOSS_RATE, CR_M_BORROWER_MEAN_PD, CR_M_GOVERNMENT_COST, CR_M_SME_SURPLUS,
     };
     const size_t nrows = sizeof rows / sizeof rows[0];
-    int width = 18;
-    for (size_t c = 0; c < s->ncells; c++)
-        if ((int)strlen(s->cell_mode[c]) + 1 > width)
-            width = (int)strlen(s->cell_mode[c]) + 1;
     const cr_var_desc *tab = cr_metric_table();
-    /* metrics as rows, modes as columns: modes compare side by side */
-    fprintf(out, "%-20s", "metric");
-    for (size_t c = 0; c < s->ncells; c++)
-        fprintf(out, "  %-*s", width, s->cell_mode[c]);
-    fputc('\n', out);
-    for (size_t j = 0; j < nrows; j++) {
-        fprintf(out, "%-20s", tab[rows[j]].name);
-        for (size_t c = 0; c < s->ncells; c++) {
-            size_t idx = c * s->nmetrics + (size_t)rows[j];
-            double half = 0.0;
-            if (s->n[c] > 1)
-                half = gsl_cdf_tdist_Pinv(0.975, (double)(s->n[c] - 1)) * s->sd[idx] /
-                       sqrt((double)s->n[c]);
-            print_cell(out, s->mean[idx], half, width);
-        }
+    if (s->ncells > SUMMARY_WIDE_CELLS) { /* a design: cells as rows, a few metrics */
+        static const cr_metric cols[] = {CR_M_ACCESS_RATE, CR_M_DEFAULT_RATE, CR_M_BANK_LOSS_RATE,
+                                         CR_M_CONTAGION_DEFAULTS};
+        const size_t ncols = sizeof cols / sizeof cols[0];
+        fprintf(out, "%6s  %-16s", "cell", "mode");
+        for (size_t j = 0; j < ncols; j++)
+            fprintf(out, "  %-20s", tab[cols[j]].name);
         fputc('\n', out);
+        size_t shown = s->ncells < SUMMARY_MAX_ROWS ? s->ncells : SUMMARY_MAX_ROWS;
+        for (size_t c = 0; c < shown; c++) {
+            fprintf(out, "%6zu  %-16s", c, s->cell_mode[c]);
+            for (size_t j = 0; j < ncols; j++) {
+                size_t idx = c * s->nmetrics + (size_t)cols[j];
+                print_cell(out, s->mean[idx], half_width(s, c, idx), 20);
+            }
+            fputc('\n', out);
+        }
+        if (shown < s->ncells)
+            fprintf(out,
+                    "... %zu more cells (credere info shows the design; every cell is in the "
+                    "file)\n",
+                    s->ncells - shown);
+    } else {
+        int width = 18;
+        for (size_t c = 0; c < s->ncells; c++)
+            if ((int)strlen(s->cell_mode[c]) + 1 > width)
+                width = (int)strlen(s->cell_mode[c]) + 1;
+        /* metrics as rows, modes as columns: modes compare side by side */
+        fprintf(out, "%-20s", "metric");
+        for (size_t c = 0; c < s->ncells; c++)
+            fprintf(out, "  %-*s", width, s->cell_mode[c]);
+        fputc('\n', out);
+        for (size_t j = 0; j < nrows; j++) {
+            fprintf(out, "%-20s", tab[rows[j]].name);
+            for (size_t c = 0; c < s->ncells; c++) {
+                size_t idx = c * s->nmetrics + (size_t)rows[j];
+                print_cell(out, s->mean[idx], half_width(s, c, idx), width);
+            }
+            fputc('\n', out);
+        }
     }
     fprintf(out,
             "(mean over %zu replications of the post-burn-in average ± half-width of the "

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/design.h"
 #include "models/mode.h"
 
 cr_status cr_experiment_load(const char *path, const char *const *sets, int nsets, cr_params *p,
@@ -24,6 +25,12 @@ cr_status cr_experiment_load(const char *path, const char *const *sets, int nset
         st = cr_config_apply_set(schema, p, origins, sets[i], i + 1, d);
     if (st == CR_OK)
         st = cr_config_validate(schema, p, origins, path ? path : "(defaults)", d);
+    if (st == CR_OK) { /* the design's keys, values and cells, with their positions */
+        cr_design g;
+        st = cr_design_build(p, origins, path ? path : "(defaults)", &g, d);
+        if (st == CR_OK)
+            cr_design_free(&g);
+    }
     if (st == CR_OK && yaml) {
         st = cr_config_to_yaml(schema, p, yaml);
         if (st != CR_OK)

@@ -122,8 +122,9 @@ typedef struct cr_model {
     double bank_profit;
     /* output of the unit: values[m * periods + t] */
     double *values;
-    /* optional: called after every period of a unit (progress reports) */
-    void (*on_period)(void *ctx, int period);
+    /* optional: called after every period of a unit (progress reports); a nonzero
+     * return abandons the unit (cr_model_run_unit returns CR_EINTERRUPTED) */
+    int (*on_period)(void *ctx, int period);
     void *on_period_ctx;
     /* the mode of the current unit: its parameters, waterfalls (the second for loans
      * up to guarantor.small_limit), and the screeners the bank and the guarantor use */

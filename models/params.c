@@ -32,6 +32,37 @@ static const char *const sharings[] = {"none", "private", "shared", "public", NU
 static const char *const network_generators[] = {"none",  "groups",     "pairs", "chains",
                                                  "stars", "scale_free", "file",  NULL};
 
+static const char *const design_methods[] = {"none", "grid", "lhs", "saltelli", "morris", NULL};
+static const char *const stream_kinds[] = {"common", "independent", NULL};
+
+/* clang-format off */
+static const cr_field design_param_fields[] = {
+    {"path", CR_FT_STRING, offsetof(cr_design_param, path), NULL, NO_RANGE, NULL, "",
+     "dotted key path of the parameter (as in --set), or `mode`", NULL},
+    {"values", CR_FT_STRLIST, offsetof(cr_design_param, values), "[]", NO_RANGE, NULL, "",
+     "values it takes (numbers, or names for a key with named choices or `mode`); with "
+     "lhs, saltelli or morris two numbers are the range [min, max]", NULL},
+    {"min", CR_FT_STRING, offsetof(cr_design_param, min), "\"\"", NO_RANGE, NULL, "",
+     "lower end of its range (instead of values)", NULL},
+    {"max", CR_FT_STRING, offsetof(cr_design_param, max), "\"\"", NO_RANGE, NULL, "",
+     "upper end of its range (instead of values)", NULL},
+    {"levels", CR_FT_INT, offsetof(cr_design_param, levels), "0", IN(0, 1e6), NULL, "",
+     "grid: number of values spread evenly over [min, max] (an integer key: every "
+     "integer when 0)", NULL},
+};
+/* clang-format on */
+
+static const cr_table_desc design_param_table = {
+    design_param_fields,
+    sizeof design_param_fields / sizeof design_param_fields[0],
+    sizeof(cr_design_param),
+    offsetof(cr_design_table, n),
+    offsetof(cr_design_table, item),
+    CR_DESIGN_PARAMS_MAX,
+    "path",
+    "values",
+};
+
 /* clang-format off */
 static const cr_field fields[] = {
     /* experiment */
@@ -216,6 +247,24 @@ static const cr_field fields[] = {
     /* modes */
     {"modes", CR_FT_STRLIST, OFF(modes), "[direct]", NO_RANGE, NULL, "",
      "financing modes to run (credere modes lists them); each is one cell", NULL},
+    /* design of experiments (experiments/design.h) */
+    {"design.method", CR_FT_ENUM, OFF(design.method), "none", NO_RANGE, design_methods, "",
+     "none (one cell per mode), grid (every combination), lhs (Latin hypercube), saltelli "
+     "(Sobol indices: Saltelli 2010 radial scheme on a Sobol sequence) or morris "
+     "(elementary-effects trajectories); each design point is run in every listed mode", NULL},
+    {"design.samples", CR_FT_INT, OFF(design.samples), "0", IN(0, 1e9), NULL, "",
+     "lhs: points; saltelli: base sample N, a power of two (N (k + 2) points, N (2k + 2) "
+     "with second_order); morris: trajectories (k + 1 points each)", NULL},
+    {"design.second_order", CR_FT_BOOL, OFF(design.second_order), "false", NO_RANGE, NULL, "",
+     "saltelli: add the BA_i points second-order indices need", NULL},
+    {"design.levels", CR_FT_INT, OFF(design.levels), "4", IN(2, 1000), NULL, "",
+     "morris: levels p of the grid each factor moves on (step p / (2 (p - 1)))", NULL},
+    {"design.streams", CR_FT_ENUM, OFF(design.streams), "common", NO_RANGE, stream_kinds, "",
+     "common: a replication's random streams are the same in every cell (common random "
+     "numbers: paired comparisons, Sobol estimators); independent: each cell its own", NULL},
+    {"design.parameters", CR_FT_TABLE, OFF(design.parameters), "[]", NO_RANGE, NULL, "",
+     "varied parameters: a mapping from key path to a range [min, max], a list of values "
+     "or {min, max, levels, values}", &design_param_table},
     /* output */
     {"output.events", CR_FT_BOOL, OFF(output.events), "false", NO_RANGE, NULL, "",
      "write /events/defaults: every SME failure with its period, cause (fundamental, "
@@ -469,6 +518,8 @@ static const cr_table_desc layer_table = {
     offsetof(cr_layer_table, n),
     offsetof(cr_layer_table, item),
     CR_LAYERS_MAX,
+    NULL,
+    NULL,
 };
 
 typedef struct {

@@ -18,6 +18,25 @@
 #define CR_MODE_SLOTS 11
 
 enum { CR_PD_BETA = 0, CR_PD_FIXED = 1 };
+
+/* design.method and design.streams (experiments/design.h gives them meaning). */
+enum { CR_DESIGN_NONE = 0, CR_DESIGN_GRID, CR_DESIGN_LHS, CR_DESIGN_SALTELLI, CR_DESIGN_MORRIS };
+enum { CR_STREAMS_COMMON = 0, CR_STREAMS_INDEPENDENT = 1 };
+#define CR_DESIGN_PARAMS_MAX 32
+
+/* One varied parameter of a design: a dotted key path (or `mode`), and either a
+ * range [min, max] or a list of values (numbers, or names for a categorical key). */
+typedef struct {
+    char path[CR_CONFIG_STR_MAX];
+    cr_strlist values;
+    char min[CR_CONFIG_STR_MAX], max[CR_CONFIG_STR_MAX]; /* "": not given */
+    int64_t levels; /* grid: values spread evenly over [min, max] (0: not given) */
+} cr_design_param;
+
+typedef struct {
+    int n;
+    cr_design_param item[CR_DESIGN_PARAMS_MAX];
+} cr_design_table;
 enum { CR_RULE_STANDARDISED = 0, CR_RULE_IRB = 1 };
 
 typedef struct {
@@ -87,6 +106,14 @@ typedef struct {
     } bank;
     cr_behaviour_params behaviour;
     cr_strlist modes;
+    struct {
+        int method;      /* CR_DESIGN_* */
+        int64_t samples; /* lhs: points; saltelli: base sample N; morris: trajectories */
+        int second_order;
+        int64_t levels; /* morris: grid levels p */
+        int streams;    /* CR_STREAMS_* */
+        cr_design_table parameters;
+    } design;
     cr_mode_params mode[CR_MODE_SLOTS]; /* every built-in mode's and preset's section */
     struct {
         int64_t compression;

@@ -25,6 +25,10 @@ enum {
     CR_P_RETURN = 27,         /* a project's realised return (behaviour.repayment.return_spread) */
     CR_P_LEARN = 28,          /* imitation: revision, peer and switch draws */
     CR_P_SWITCH = 29,         /* a refused applicant's move to another bank */
+    CR_P_DESIGN = 30,         /* a design's random parts (experiments/design.c; replication
+                                 UINT64_MAX, entity 0: Latin hypercube, 1: Morris) */
+    CR_P_CELL_SEED = 31,      /* design.streams independent: a cell's own seed (replication
+                                 UINT64_MAX, entity: cell) */
     CR_PURPOSE_MAX = 32       /* bound of the prefix table (cr_model.pre) */
 };
 

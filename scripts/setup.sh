@@ -10,6 +10,8 @@ PACKAGES=(
   libgsl-dev                                    # distributions, special functions, ODEs
   libhdf5-dev hdf5-tools                        # results file (serial HDF5 + HL)
   libfyaml-dev                                  # experiment files
+  zlib1g-dev                                    # checksums of the run journal
+  libopenmpi-dev openmpi-bin                    # MPI: runs over cluster ranks
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-matplotlib
   gnuplot-nox                                   # figures
 )

@@ -683,11 +683,14 @@ typedef struct {
 } pairs_table;
 
 static const cr_table_desc wf_desc = {
-    layer_fields, NL, sizeof(layer), offsetof(wf_table, n), offsetof(wf_table, item), WF_MAX};
+    layer_fields, NL,   sizeof(layer), offsetof(wf_table, n), offsetof(wf_table, item),
+    WF_MAX,       NULL, NULL};
 static const cr_table_desc pairs_desc = {
-    layer_fields, NL, sizeof(layer), offsetof(pairs_table, n), offsetof(pairs_table, item), 2};
+    layer_fields, NL,  sizeof(layer), offsetof(pairs_table, n), offsetof(pairs_table, item), 2,
+    NULL,         NULL};
 static const cr_table_desc fixed_desc = {
-    layer_fields, NL, sizeof(layer), offsetof(wf_table, n), offsetof(wf_table, item), 2};
+    layer_fields, NL,  sizeof(layer), offsetof(wf_table, n), offsetof(wf_table, item), 2,
+    NULL,         NULL};
 
 static const cr_field afields[] = {
     {"alliance.rate", CR_FT_DOUBLE, offsetof(acfg, alliance.rate), "0.1", CR_RANGE_MIN, 0, 0, NULL,
@@ -804,11 +807,15 @@ static void test_table_bad_schema(void)
     static const cr_field dotted_rec[] = {
         {"a.b", CR_FT_DOUBLE, 0, "0", 0, 0, 0, NULL, "", "a.b", NULL},
     };
-    static const cr_table_desc bad_d = {bad_rec, 1, sizeof(layer), 0, sizeof(double), 2};
-    static const cr_table_desc nested_d = {nested_rec, 1, sizeof(layer), 0, sizeof(double), 2};
-    static const cr_table_desc dotted_d = {dotted_rec, 1, sizeof(layer), 0, sizeof(double), 2};
-    static const cr_table_desc small_d = {layer_fields, NL, sizeof(double), 0, sizeof(double), 2};
-    static const cr_table_desc overlap_d = {layer_fields, NL, sizeof(layer), 8, 0, 2};
+    static const cr_table_desc bad_d = {bad_rec,        1, sizeof(layer), 0,
+                                        sizeof(double), 2, NULL,          NULL};
+    static const cr_table_desc nested_d = {nested_rec,     1, sizeof(layer), 0,
+                                           sizeof(double), 2, NULL,          NULL};
+    static const cr_table_desc dotted_d = {dotted_rec,     1, sizeof(layer), 0,
+                                           sizeof(double), 2, NULL,          NULL};
+    static const cr_table_desc small_d = {layer_fields,   NL, sizeof(double), 0,
+                                          sizeof(double), 2,  NULL,           NULL};
+    static const cr_table_desc overlap_d = {layer_fields, NL, sizeof(layer), 8, 0, 2, NULL, NULL};
     static const cr_field f_bad[] = {
         {"t", CR_FT_TABLE, 0, "[{x: 1}]", 0, 0, 0, NULL, "", "", &bad_d}};
     static const cr_field f_nested[] = {

@@ -1,0 +1,887 @@
+/* Reading a results file, format_version 1: the reader behind `credere merge` and
+ * `run --resume` (interface and guarantees in results_read.h; the layout in
+ * results.h).
+ *
+ * The file is checked once when it is opened; the metric datasets stay open and a
+ * unit is read as one hyperslab per metric through dataspaces made once, so reading
+ * a whole file unit by unit costs one chunk read per metric and unit. Every HDF5
+ * failure is reported as a damaged file (CR_EINPUT) with the innermost message of
+ * the HDF5 error stack; HDF5's automatic error printing is off inside every public
+ * function (results_impl.h).
+ */
+#include "core/results_read.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "core/results_impl.h"
+
+typedef struct {
+    char *name, *value;
+} attr_entry;
+
+struct cr_results_reader {
+    char *path;
+    hid_t file;
+    uint64_t seed;
+    size_t ncells, nreplications, nperiods;
+    uint8_t *done; /* [ncells * nreplications] */
+    size_t nmetrics;
+    char **metric_name; /* [nmetrics] the datasets of /metrics, in name order */
+    hid_t *metric;      /* [nmetrics] open */
+    hid_t unit_file;    /* dataspace [ncells, nreplications, nperiods] of the metrics */
+    hid_t unit_mem;     /* dataspace [nperiods] of one unit's values */
+    double *scratch;    /* one unit, so that a failed read leaves values untouched */
+    size_t nscratch;
+    attr_entry *attrs; /* root string attributes read so far */
+    size_t nattrs, capattrs;
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+/* A single component of an HDF5 path: non-empty, no '/', not "." or "..". */
+static int good_component(const char *s)
+{
+    return s && s[0] && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+/* "/a/b/c" as a malloc'd string (a, b may be NULL to leave them out). */
+static char *join3(const char *a, const char *b, const char *c)
+{
+    size_t n = (a ? strlen(a) + 1 : 0) + (b ? strlen(b) + 1 : 0) + strlen(c) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s%s%s/%s", a ? "/" : "", a ? a : "", b ? "/" : "", b ? b : "", c);
+    return p;
+}
+
+/* 1 when the object at path (absolute or from the root) exists. Each link on the
+ * way is checked first: H5Lexists fails, rather than answering 0, when a group
+ * before the last component is missing. */
+static int path_exists(hid_t file, const char *path)
+{
+    size_t len = strlen(path);
+    char *buf = malloc(len + 2);
+    if (!buf)
+        return 0;
+    size_t n = 0; /* normalised: "/a/b", empty and "." components dropped */
+    for (const char *p = path; *p;) {
+        size_t k = strcspn(p, "/");
+        if (k > 0 && !(k == 1 && p[0] == '.')) {
+            buf[n++] = '/';
+            memcpy(buf + n, p, k);
+            n += k;
+        }
+        p += k + (p[k] == '/');
+    }
+    buf[n] = '\0';
+    int ok = 1;
+    for (size_t i = 1; ok && i <= n; i++) {
+        if (i < n && buf[i] != '/')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        ok = H5Lexists(file, buf, H5P_DEFAULT) > 0;
+        buf[i] = saved;
+    }
+    if (ok && n > 0)
+        ok = H5Oexists_by_name(file, buf, H5P_DEFAULT) > 0; /* not a dangling link */
+    free(buf);
+    return ok;
+}
+
+/* A string attribute (variable or fixed length, one element) as a malloc'd
+ * string; NULL when missing or not a string. */
+static char *get_str_attr(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1; /* read as stored: cset conversions do not exist */
+    hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    char *res = NULL;
+    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING &&
+        H5Sget_simple_extent_npoints(sp) == 1) {
+        if (H5Tis_variable_str(t) > 0) {
+            char *v = NULL;
+            if (H5Aread(a, t, &v) >= 0 && v) {
+                res = strdup(v);
+                H5free_memory(v);
+            }
+        } else {
+            res = calloc(H5Tget_size(t) + 1, 1);
+            if (res && H5Aread(a, t, res) < 0) {
+                free(res);
+                res = NULL;
+            }
+        }
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return res;
+}
+
+/* A scalar integer attribute read as mtype (H5T_NATIVE_LLONG or _ULLONG); 0 if ok. */
+static int get_int_attr(hid_t obj, const char *name, hid_t mtype, void *out)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+    int ok = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER &&
+             H5Sget_simple_extent_npoints(sp) == 1 && H5Aread(a, mtype, out) >= 0;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return ok ? 0 : -1;
+}
+
+static const char *class_text(H5T_class_t cls)
+{
+    switch (cls) {
+    case H5T_INTEGER:
+        return "integers";
+    case H5T_FLOAT:
+        return "floating-point numbers";
+    case H5T_STRING:
+        return "strings";
+    case H5T_COMPOUND:
+        return "compound records";
+    default:
+        return "values of another type";
+    }
+}
+
+/* "[2, 3, 4]" */
+static void dims_text(char *buf, size_t len, int rank, const hsize_t *dims)
+{
+    size_t n = (size_t)snprintf(buf, len, "[");
+    for (int i = 0; i < rank && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%llu", i ? ", " : "",
+                              (unsigned long long)dims[i]);
+    if (n < len)
+        snprintf(buf + n, len - n, "]");
+}
+
+/* Opens the dataset at path (from the root; the caller has checked that it exists):
+ * it must hold values of class cls (H5T_NO_CLASS: any) in `rank` dimensions, of
+ * extents exactly want[] unless want is NULL; its extents go to dims. Failures are
+ * noted in c as a damaged file. */
+static hid_t open_checked(cr_i_results_ctx *c, hid_t file, const char *path, H5T_class_t cls,
+                          int rank, const hsize_t *want, hsize_t *dims)
+{
+    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    if (ds < 0) {
+        cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot open %s", path);
+        return -1;
+    }
+    hid_t sp = H5Dget_space(ds), t = H5Dget_type(ds);
+    hsize_t got[H5S_MAX_RANK];
+    int nd = sp >= 0 ? H5Sget_simple_extent_dims(sp, got, NULL) : -1;
+    H5T_class_t tc = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+    if (nd < 0 || t < 0) {
+        cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    } else if (cls != H5T_NO_CLASS && tc != cls) {
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s holds %s, not %s",
+                                c->path, path, class_text(tc), class_text(cls));
+    } else if (nd != rank) {
+        c->status =
+            cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s has %d dimensions, not %d",
+                        c->path, path, nd, rank);
+    } else {
+        int same = 1;
+        for (int i = 0; want && i < rank; i++)
+            same = same && got[i] == want[i];
+        if (!same) {
+            char g[128], w[128];
+            dims_text(g, sizeof g, rank, got);
+            dims_text(w, sizeof w, rank, want);
+            c->status = cr_diag_set(c->d, CR_EINPUT,
+                                    "%s: damaged results file: %s has shape %s, expected %s",
+                                    c->path, path, g, w);
+        }
+    }
+    for (int i = 0; c->status == CR_OK && i < rank; i++) {
+        if (got[i] > SIZE_MAX / 16)
+            c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s is too large",
+                                    c->path, path);
+        else
+            dims[i] = got[i];
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (c->status != CR_OK) {
+        H5Dclose(ds);
+        return -1;
+    }
+    return ds;
+}
+
+/* Opens the dataset at path, noting "no PATH" when it is missing. */
+static hid_t open_required(cr_i_results_ctx *c, hid_t file, const char *path, H5T_class_t cls,
+                           int rank, const hsize_t *want, hsize_t *dims)
+{
+    if (!path_exists(file, path)) {
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: no %s", c->path, path);
+        return -1;
+    }
+    return open_checked(c, file, path, cls, rank, want, dims);
+}
+
+/* a * b, or 0 with *overflow set when it does not fit in a size_t. */
+static size_t mul_size(size_t a, size_t b, int *overflow)
+{
+    if (b != 0 && a > SIZE_MAX / b) {
+        *overflow = 1;
+        return 0;
+    }
+    return a * b;
+}
+
+static cr_status out_of_memory(const char *path, cr_diag *d)
+{
+    return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", path);
+}
+
+/* ------------------------------------------------------------------ open */
+
+/* Names of the links of a group, in name order. */
+typedef struct {
+    char **names;
+    size_t n, cap;
+} name_list;
+
+static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    (void)info;
+    name_list *l = data;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **p = realloc(l->names, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->names = p;
+        l->cap = cap;
+    }
+    if (!(l->names[l->n] = strdup(name)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static void release(cr_results_reader *r)
+{
+    for (size_t m = 0; m < r->nmetrics; m++)
+        if (r->metric && r->metric[m] >= 0)
+            H5Dclose(r->metric[m]);
+    for (size_t m = 0; r->metric_name && m < r->nmetrics; m++)
+        free(r->metric_name[m]);
+    if (r->unit_file >= 0)
+        H5Sclose(r->unit_file);
+    if (r->unit_mem >= 0)
+        H5Sclose(r->unit_mem);
+    if (r->file >= 0)
+        H5Fclose(r->file);
+    for (size_t i = 0; i < r->nattrs; i++) {
+        free(r->attrs[i].name);
+        free(r->attrs[i].value);
+    }
+    free(r->attrs);
+    free(r->metric);
+    free(r->metric_name);
+    free(r->done);
+    free(r->scratch);
+    free(r->path);
+    free(r);
+}
+
+/* The root attributes that make it a credere results file of this version, and the
+ * seed. */
+static int check_format(cr_i_results_ctx *c, cr_results_reader *r)
+{
+    char *format = get_str_attr(r->file, "format");
+    long long version = 0;
+    unsigned long long seed = 0;
+    const char *p = c->path;
+    if (!format)
+        c->status = cr_diag_set(c->d, CR_EINPUT,
+                                "%s: not a credere results file (no 'format' attribute)", p);
+    else if (strcmp(format, CR_FORMAT_NAME) != 0)
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: not a credere results file (format is '%s')",
+                                p, format);
+    else if (get_int_attr(r->file, "format_version", H5T_NATIVE_LLONG, &version) < 0)
+        c->status = cr_diag_set(c->d, CR_EINPUT,
+                                "%s: not a credere results file (no integer format_version)", p);
+    else if (version != CR_FORMAT_VERSION)
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: format_version %lld; this credere reads %d",
+                                p, version, CR_FORMAT_VERSION);
+    else if (get_int_attr(r->file, "seed", H5T_NATIVE_ULLONG, &seed) < 0)
+        c->status = cr_diag_set(c->d, CR_EINPUT,
+                                "%s: damaged results file: no integer 'seed' attribute", p);
+    free(format);
+    r->seed = (uint64_t)seed;
+    return c->status == CR_OK ? 0 : -1;
+}
+
+/* /progress/done (which sets cells and replications), the scales (/period sets the
+ * periods) and /design/mode when present. */
+static int read_shape(cr_i_results_ctx *c, cr_results_reader *r)
+{
+    hsize_t dims[2], n;
+    hid_t ds = open_required(c, r->file, "/progress/done", H5T_INTEGER, 2, NULL, dims);
+    if (ds < 0)
+        return -1;
+    int overflow = 0;
+    size_t total = mul_size((size_t)dims[0], (size_t)dims[1], &overflow);
+    if (dims[0] == 0 || dims[1] == 0 || overflow) {
+        char g[128];
+        dims_text(g, sizeof g, 2, dims);
+        c->status = cr_diag_set(
+            c->d, CR_EINPUT, "%s: damaged results file: /progress/done has shape %s", c->path, g);
+    } else if (!(r->done = malloc(total))) {
+        c->status = out_of_memory(c->path, c->d);
+    } else if (H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->done) < 0) {
+        cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read /progress/done");
+    }
+    H5Dclose(ds);
+    if (c->status != CR_OK)
+        return -1;
+    r->ncells = (size_t)dims[0];
+    r->nreplications = (size_t)dims[1];
+
+    const char *scale[3] = {"/cell", "/replication", "/period"};
+    for (int i = 0; i < 3; i++) {
+        ds = open_required(c, r->file, scale[i], H5T_NO_CLASS, 1, i < 2 ? &dims[i] : NULL, &n);
+        if (ds < 0)
+            return -1;
+        H5Dclose(ds);
+    }
+    if (n == 0) {
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: no periods", c->path);
+        return -1;
+    }
+    r->nperiods = (size_t)n;
+    if (path_exists(r->file, "/design/mode")) {
+        if ((ds = open_checked(c, r->file, "/design/mode", H5T_NO_CLASS, 1, dims, &n)) < 0)
+            return -1;
+        H5Dclose(ds);
+    }
+    overflow = 0;
+    mul_size(mul_size(total, r->nperiods, &overflow), sizeof(double), &overflow);
+    if (overflow) {
+        c->status =
+            cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: implausible shape", c->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens every dataset of /metrics, checking its shape, and the unit dataspaces. */
+static int open_metrics(cr_i_results_ctx *c, cr_results_reader *r)
+{
+    if (!path_exists(r->file, "/metrics")) {
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: no /metrics", c->path);
+        return -1;
+    }
+    name_list l = {NULL, 0, 0};
+    hid_t g = H5Gopen2(r->file, "/metrics", H5P_DEFAULT);
+    hsize_t idx = 0;
+    if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_cb, &l) < 0)
+        cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot list /metrics");
+    if (g >= 0)
+        H5Gclose(g);
+    r->metric_name = l.names;
+    r->metric = malloc((l.n ? l.n : 1) * sizeof *r->metric);
+    if (!r->metric) {
+        for (size_t m = 0; m < l.n; m++)
+            free(l.names[m]);
+        if (c->status == CR_OK)
+            c->status = out_of_memory(c->path, c->d);
+        return -1;
+    }
+    for (size_t m = 0; m < l.n; m++)
+        r->metric[m] = -1;
+    r->nmetrics = l.n;
+    if (c->status != CR_OK)
+        return -1;
+    hsize_t want[3] = {r->ncells, r->nreplications, r->nperiods}, dims[3];
+    for (size_t m = 0; m < r->nmetrics; m++) {
+        char *p = join3("metrics", NULL, r->metric_name[m]);
+        if (!p) {
+            c->status = out_of_memory(c->path, c->d);
+            return -1;
+        }
+        r->metric[m] = open_checked(c, r->file, p, H5T_FLOAT, 3, want, dims);
+        free(p);
+        if (r->metric[m] < 0)
+            return -1;
+    }
+    hsize_t np = r->nperiods;
+    r->unit_file = H5Screate_simple(3, want, NULL);
+    r->unit_mem = H5Screate_simple(1, &np, NULL);
+    if (r->unit_file < 0 || r->unit_mem < 0) {
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot make the dataspace of a unit");
+        return -1;
+    }
+    return 0;
+}
+
+static cr_status open_impl(const char *path, cr_results_reader **out, cr_diag *d)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || access(path, R_OK) != 0)
+        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return cr_diag_set(d, CR_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
+    if (H5Fis_hdf5(path) <= 0)
+        return cr_diag_set(d, CR_EINPUT, "%s: not a credere results file (not an HDF5 file)", path);
+
+    cr_results_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return out_of_memory(path, d);
+    r->file = r->unit_file = r->unit_mem = -1;
+    if (!(r->path = strdup(path))) {
+        release(r);
+        return out_of_memory(path, d);
+    }
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r->file < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "cannot open (damaged, truncated or in use)");
+    else if (check_format(&c, r) == 0 && read_shape(&c, r) == 0)
+        open_metrics(&c, r);
+    if (c.status != CR_OK) {
+        cr_status s = c.status;
+        release(r); /* c.path points into r */
+        return s;
+    }
+    *out = r;
+    return CR_OK;
+}
+
+cr_status cr_results_read_open(const char *path, cr_results_reader **out, cr_diag *d)
+{
+    if (!path || !path[0] || !out)
+        return cr_diag_set(d, CR_EINVAL, "results reader: no file name or no handle");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = open_impl(path, out, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+void cr_results_read_close(cr_results_reader **r)
+{
+    if (!r || !*r)
+        return;
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    release(*r);
+    cr_i_results_quiet_end(q);
+    *r = NULL;
+}
+
+/* ------------------------------------------------------------------ attributes, shape */
+
+const char *cr_results_read_attr(cr_results_reader *r, const char *name)
+{
+    if (!r || !name)
+        return "";
+    for (size_t i = 0; i < r->nattrs; i++)
+        if (strcmp(r->attrs[i].name, name) == 0)
+            return r->attrs[i].value;
+    if (r->nattrs == r->capattrs) {
+        size_t cap = r->capattrs ? 2 * r->capattrs : 8;
+        attr_entry *p = realloc(r->attrs, cap * sizeof *p);
+        if (!p)
+            return "";
+        r->attrs = p;
+        r->capattrs = cap;
+    }
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    char *value = get_str_attr(r->file, name);
+    cr_i_results_quiet_end(q);
+    char *key = value ? strdup(name) : NULL;
+    if (!key) {
+        free(value);
+        return "";
+    }
+    r->attrs[r->nattrs].name = key;
+    r->attrs[r->nattrs].value = value;
+    r->nattrs++;
+    return value;
+}
+
+uint64_t cr_results_read_seed(const cr_results_reader *r)
+{
+    return r ? r->seed : 0;
+}
+
+size_t cr_results_read_ncells(const cr_results_reader *r)
+{
+    return r ? r->ncells : 0;
+}
+
+size_t cr_results_read_nreplications(const cr_results_reader *r)
+{
+    return r ? r->nreplications : 0;
+}
+
+size_t cr_results_read_nperiods(const cr_results_reader *r)
+{
+    return r ? r->nperiods : 0;
+}
+
+const uint8_t *cr_results_read_done(const cr_results_reader *r)
+{
+    return r ? r->done : NULL;
+}
+
+int cr_results_read_has(cr_results_reader *r, const char *path)
+{
+    if (!r || !path || !path[0])
+        return 0;
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    int ok = path_exists(r->file, path);
+    cr_i_results_quiet_end(q);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ units */
+
+static cr_status read_unit_impl(cr_results_reader *r, size_t cell, size_t rep, size_t nmetrics,
+                                const cr_var_desc *metrics, double *values, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    int overflow = 0;
+    size_t n = mul_size(nmetrics, r->nperiods, &overflow);
+    mul_size(n, sizeof(double), &overflow);
+    if (overflow)
+        return out_of_memory(r->path, d);
+    if (n == 0)
+        return CR_OK;
+    if (n > r->nscratch) {
+        double *p = realloc(r->scratch, n * sizeof *p);
+        if (!p)
+            return out_of_memory(r->path, d);
+        r->scratch = p;
+        r->nscratch = n;
+    }
+    hsize_t start[3] = {cell, rep, 0}, count[3] = {1, 1, r->nperiods};
+    if (H5Sselect_hyperslab(r->unit_file, H5S_SELECT_SET, start, NULL, count, NULL) < 0) {
+        cr_i_results_note_h5(&c, CR_EHDF5, "cannot select unit (%zu, %zu)", cell, rep);
+        return c.status;
+    }
+    for (size_t m = 0; m < nmetrics; m++) {
+        size_t k = 0;
+        while (k < r->nmetrics && strcmp(r->metric_name[k], metrics[m].name) != 0)
+            k++;
+        if (k == r->nmetrics)
+            return cr_diag_set(d, CR_EINPUT, "%s: no metric '%s' (/metrics/%s)", r->path,
+                               metrics[m].name, metrics[m].name);
+        if (H5Dread(r->metric[k], H5T_NATIVE_DOUBLE, r->unit_mem, r->unit_file, H5P_DEFAULT,
+                    r->scratch + m * r->nperiods) < 0) {
+            cr_i_results_note_h5(&c, CR_EINPUT,
+                                 "damaged results file: cannot read unit (%zu, %zu) of /metrics/%s",
+                                 cell, rep, metrics[m].name);
+            return c.status;
+        }
+    }
+    memcpy(values, r->scratch, n * sizeof *values);
+    return CR_OK;
+}
+
+cr_status cr_results_read_unit(cr_results_reader *r, size_t cell, size_t replication,
+                               size_t nmetrics, const cr_var_desc *metrics, double *values,
+                               cr_diag *d)
+{
+    if (!r || (nmetrics > 0 && (!metrics || !values)))
+        return cr_diag_set(d, CR_EINVAL, "results reader: no file, metric table or values");
+    for (size_t m = 0; m < nmetrics; m++)
+        if (!metrics[m].name)
+            return cr_diag_set(d, CR_EINVAL, "%s: metric %zu has no name", r->path, m);
+    if (cell >= r->ncells || replication >= r->nreplications)
+        return cr_diag_set(d, CR_EINVAL, "%s: unit (%zu, %zu) outside %zu cells x %zu replications",
+                           r->path, cell, replication, r->ncells, r->nreplications);
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = read_unit_impl(r, cell, replication, nmetrics, metrics, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+/* ------------------------------------------------------------------ events */
+
+/* The C type of a field of cr_event (H5T_NATIVE_* are not constant expressions). */
+enum { EV_U8, EV_U32, EV_I32, EV_F64 };
+
+/* The fields of cr_event by name, as the writer names them (results.c, event_type);
+ * the file's fields are matched by name and converted to these types. */
+static const struct {
+    const char *name;
+    size_t offset;
+    int type;
+} event_fields[] = {
+    {"cell", offsetof(cr_event, cell), EV_U32},
+    {"replication", offsetof(cr_event, replication), EV_U32},
+    {"period", offsetof(cr_event, period), EV_I32},
+    {"sme", offsetof(cr_event, sme), EV_U32},
+    {"cause", offsetof(cr_event, cause), EV_U8},
+    {"cascade", offsetof(cr_event, cascade), EV_U32},
+    {"round", offsetof(cr_event, round), EV_I32},
+    {"loan", offsetof(cr_event, loan), EV_F64},
+};
+#define NEVENT_FIELDS (sizeof event_fields / sizeof event_fields[0])
+
+/* The memory type of cr_event, built from the table above. */
+static hid_t event_mem_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(cr_event));
+    for (size_t i = 0; t >= 0 && i < NEVENT_FIELDS; i++) {
+        hid_t ft = H5T_NATIVE_DOUBLE;
+        switch (event_fields[i].type) {
+        case EV_U8:
+            ft = H5T_NATIVE_UINT8;
+            break;
+        case EV_U32:
+            ft = H5T_NATIVE_UINT32;
+            break;
+        case EV_I32:
+            ft = H5T_NATIVE_INT32;
+            break;
+        default:
+            break;
+        }
+        if (H5Tinsert(t, event_fields[i].name, event_fields[i].offset, ft) < 0) {
+            H5Tclose(t);
+            t = -1;
+        }
+    }
+    return t;
+}
+
+static cr_status read_events_impl(cr_results_reader *r, cr_event **events, size_t *n, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    const char *path = "/events/defaults";
+    if (!path_exists(r->file, path)) {
+        *events = NULL;
+        *n = 0;
+        return CR_OK;
+    }
+    hsize_t rows = 0;
+    hid_t ds = open_checked(&c, r->file, path, H5T_COMPOUND, 1, NULL, &rows);
+    if (ds < 0)
+        return c.status;
+    hid_t ft = H5Dget_type(ds), mt = -1;
+    if (ft < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    for (size_t i = 0; c.status == CR_OK && i < NEVENT_FIELDS; i++) {
+        int k = H5Tget_member_index(ft, event_fields[i].name);
+        H5T_class_t cls = k >= 0 ? H5Tget_member_class(ft, (unsigned)k) : H5T_NO_CLASS;
+        if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+            c.status =
+                cr_diag_set(d, CR_EINPUT, "%s: damaged results file: %s has no numeric field '%s'",
+                            r->path, path, event_fields[i].name);
+    }
+    int overflow = 0;
+    size_t bytes = mul_size((size_t)rows, sizeof(cr_event), &overflow);
+    cr_event *buf = NULL;
+    if (c.status == CR_OK && overflow)
+        c.status =
+            cr_diag_set(d, CR_EINPUT, "%s: damaged results file: %s is too large", r->path, path);
+    if (c.status == CR_OK && (mt = event_mem_type()) < 0)
+        cr_i_results_note_h5(&c, CR_EHDF5, "cannot make the event type");
+    if (c.status == CR_OK && rows > 0) {
+        if (!(buf = calloc(1, bytes)))
+            c.status = out_of_memory(r->path, d);
+        else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    }
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Dclose(ds);
+    if (c.status != CR_OK) {
+        free(buf);
+        return c.status;
+    }
+    *events = buf;
+    *n = (size_t)rows;
+    return CR_OK;
+}
+
+cr_status cr_results_read_events(cr_results_reader *r, cr_event **events, size_t *n, cr_diag *d)
+{
+    if (!r || !events || !n)
+        return cr_diag_set(d, CR_EINVAL, "results reader: no file or no output for the events");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = read_events_impl(r, events, n, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+/* ------------------------------------------------------------------ vectors and tables */
+
+static cr_status read_vector_impl(cr_results_reader *r, const char *group, const char *name,
+                                  double *values, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    char *path = join3(group, NULL, name);
+    double *buf = malloc(r->nreplications * sizeof *buf);
+    if (!path || !buf) {
+        free(path);
+        free(buf);
+        return out_of_memory(r->path, d);
+    }
+    hsize_t want = r->nreplications, dim;
+    hid_t ds = -1;
+    if (!path_exists(r->file, path))
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: no %s", r->path, path);
+    else
+        ds = open_checked(&c, r->file, path, H5T_FLOAT, 1, &want, &dim);
+    if (ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (c.status == CR_OK)
+        memcpy(values, buf, r->nreplications * sizeof *values);
+    free(buf);
+    free(path);
+    return c.status;
+}
+
+cr_status cr_results_read_vector(cr_results_reader *r, const char *group, const char *name,
+                                 double *values, cr_diag *d)
+{
+    if (!r || !values || !good_component(group) || !good_component(name))
+        return cr_diag_set(d, CR_EINVAL, "results reader: bad arguments to read_vector (%s/%s)",
+                           group ? group : "(null)", name ? name : "(null)");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = read_vector_impl(r, group, name, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+/* Opens the columns of table tpath (nrows set from the row scale or the first
+ * column), reads them into a malloc'd column-major array *out. */
+static int read_columns(cr_i_results_ctx *c, cr_results_reader *r, const char *group,
+                        const char *sub, size_t ncols, const cr_var_desc *cols, double **out,
+                        size_t *nrows)
+{
+    char *rowp = join3(group, sub, "row");
+    if (!rowp) {
+        c->status = out_of_memory(r->path, c->d);
+        return -1;
+    }
+    hsize_t n = 0;
+    int known = 0;
+    if (path_exists(r->file, rowp)) {
+        hid_t rs = open_checked(c, r->file, rowp, H5T_NO_CLASS, 1, NULL, &n);
+        if (rs >= 0)
+            H5Dclose(rs);
+        known = rs >= 0;
+    }
+    free(rowp);
+    if (c->status != CR_OK)
+        return -1;
+    hid_t *ds = malloc((ncols ? ncols : 1) * sizeof *ds);
+    if (!ds) {
+        c->status = out_of_memory(r->path, c->d);
+        return -1;
+    }
+    size_t opened = 0;
+    for (; opened < ncols && c->status == CR_OK; opened++) {
+        char *p = join3(group, sub, cols[opened].name);
+        if (!p) {
+            c->status = out_of_memory(r->path, c->d);
+            break;
+        }
+        hsize_t dim = 0;
+        ds[opened] = -1;
+        if (!path_exists(r->file, p))
+            c->status = cr_diag_set(c->d, CR_EINPUT, "%s: table /%s/%s has no column '%s'", r->path,
+                                    group, sub, cols[opened].name);
+        else
+            ds[opened] = open_checked(c, r->file, p, H5T_FLOAT, 1, known ? &n : NULL, &dim);
+        free(p);
+        if (ds[opened] < 0)
+            break;
+        if (!known)
+            n = dim;
+        known = 1;
+    }
+    int overflow = 0;
+    size_t total = mul_size(ncols, (size_t)n, &overflow);
+    mul_size(total, sizeof(double), &overflow);
+    double *v = NULL;
+    if (c->status == CR_OK && overflow)
+        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: /%s/%s is too large",
+                                r->path, group, sub);
+    if (c->status == CR_OK && total > 0 && !(v = malloc(total * sizeof *v)))
+        c->status = out_of_memory(r->path, c->d);
+    for (size_t k = 0; c->status == CR_OK && total > 0 && k < ncols; k++)
+        if (H5Dread(ds[k], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v + k * n) < 0)
+            cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read /%s/%s/%s", group,
+                                 sub, cols[k].name);
+    for (size_t k = 0; k < opened; k++)
+        if (ds[k] >= 0)
+            H5Dclose(ds[k]);
+    free(ds);
+    if (c->status != CR_OK) {
+        free(v);
+        return -1;
+    }
+    *out = v;
+    *nrows = (size_t)n;
+    return 0;
+}
+
+static cr_status read_table_impl(cr_results_reader *r, const char *group, const char *sub,
+                                 size_t ncols, const cr_var_desc *cols, double **values,
+                                 size_t *nrows, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    char *tpath = join3(group, NULL, sub);
+    if (!tpath)
+        return out_of_memory(r->path, d);
+    if (!path_exists(r->file, tpath))
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: no table %s", r->path, tpath);
+    free(tpath);
+    if (c.status == CR_OK)
+        read_columns(&c, r, group, sub, ncols, cols, values, nrows);
+    return c.status;
+}
+
+cr_status cr_results_read_table(cr_results_reader *r, const char *group, const char *sub,
+                                size_t ncols, const cr_var_desc *cols, double **values,
+                                size_t *nrows, cr_diag *d)
+{
+    if (!r || !values || !nrows || (ncols && !cols) || !good_component(group) ||
+        !good_component(sub))
+        return cr_diag_set(d, CR_EINVAL, "results reader: bad arguments to read_table (%s/%s)",
+                           group ? group : "(null)", sub ? sub : "(null)");
+    for (size_t k = 0; k < ncols; k++)
+        if (!good_component(cols[k].name))
+            return cr_diag_set(d, CR_EINVAL, "%s: bad column name '%s'", r->path,
+                               cols[k].name ? cols[k].name : "(null)");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = read_table_impl(r, group, sub, ncols, cols, values, nrows, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
