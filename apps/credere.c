@@ -19,6 +19,7 @@
 #include "cr_buildinfo.h"
 #include "experiments/bench.h"
 #include "experiments/cluster.h"
+#include "experiments/design.h"
 #include "experiments/runner.h"
 #include "experiments/setup.h"
 #include "models/meanfield.h"
@@ -387,6 +388,15 @@ static int cmd_check(int argc, char **argv)
         return fail(st, &d);
     fputs(yaml, stdout);
     free(yaml);
+    cr_design g; /* the cells the run would have, as a YAML comment */
+    if (cr_design_build(&p, NULL, a.exp, &g, &d) == CR_OK) {
+        char line[512];
+        cr_design_describe(&g, line, sizeof line);
+        printf("# design: %s; %lld replications: %zu units\n", line,
+               (long long)p.experiment.replications,
+               g.ncells * (size_t)p.experiment.replications);
+        cr_design_free(&g);
+    }
     return 0;
 }
 

@@ -1,6 +1,7 @@
-/* Internals of the results module, shared by results.c (the writer) and
- * results_info.c (the `info` reader) and by nothing else; the public interface
- * is results.h.
+/* Internals of the results module, shared by results.c (the writer),
+ * results_info.c (the `info` reader) and results_read.c (the reader of merge and
+ * resume) and by nothing else; the public interfaces are results.h and
+ * results_read.h.
  *
  * Every public function switches HDF5's automatic error printing off on entry
  * (cr_i_results_quiet_begin) and restores it on return (cr_i_results_quiet_end);
