@@ -393,8 +393,7 @@ static int cmd_check(int argc, char **argv)
         char line[512];
         cr_design_describe(&g, line, sizeof line);
         printf("# design: %s; %lld replications: %zu units\n", line,
-               (long long)p.experiment.replications,
-               g.ncells * (size_t)p.experiment.replications);
+               (long long)p.experiment.replications, g.ncells * (size_t)p.experiment.replications);
         cr_design_free(&g);
     }
     return 0;
