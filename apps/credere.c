@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "core/world.h"
 #include "cr_buildinfo.h"
+#include "analysis/analyze.h"
 #include "experiments/bench.h"
 #include "experiments/cluster.h"
 #include "experiments/design.h"
@@ -286,6 +287,58 @@ static int cmd_run(int argc, char **argv)
     cr_run_summary_free(&sum);
     if (st == CR_EINTERRUPTED)
         return fail(st, &d);
+    return 0;
+}
+
+static int cmd_analyze(int argc, char **argv)
+{
+    cr_analyze_opts o = {.level = 0.95, .bootstrap = 1000, .out = stdout, .warn = stderr};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s))
+            return print_help("analyze");
+        if (strcmp(s, "--reference") == 0 || strcmp(s, "--csv") == 0 || strcmp(s, "--level") == 0 ||
+            strcmp(s, "--bootstrap") == 0) {
+            if (++i >= argc)
+                return usage_error("analyze", "%s needs a value", s);
+            if (strcmp(s, "--reference") == 0) {
+                o.reference = argv[i];
+            } else if (strcmp(s, "--csv") == 0) {
+                o.csv_dir = argv[i];
+            } else if (strcmp(s, "--level") == 0) {
+                char *end;
+                o.level = strtod(argv[i], &end);
+                if (*end || !(o.level > 0 && o.level < 1))
+                    return usage_error("analyze", "--level needs a number in (0, 1), got '%s'",
+                                       argv[i]);
+            } else {
+                long b = parse_count(argv[i], 1000000);
+                if (b < 0)
+                    return usage_error("analyze", "--bootstrap needs a count, got '%s'", argv[i]);
+                o.bootstrap = (size_t)b;
+            }
+        } else if (strcmp(s, "--force") == 0) {
+            o.force = true;
+        } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
+            o.out = NULL;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage_error("analyze", "unknown option '%s'", s);
+        } else if (!o.path) {
+            o.path = s;
+        } else {
+            return usage_error("analyze", "unexpected argument '%s' (one results file)", s);
+        }
+    }
+    if (!o.path)
+        return usage_error("analyze", "%s", "missing the results file: credere analyze OUT.h5");
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_analyze(&o, &d);
+    if (st != CR_OK)
+        return fail(st, &d);
+    if (o.out)
+        printf("analysis: %s:/analysis%s%s\n", o.path, o.csv_dir ? ", CSV in " : "",
+               o.csv_dir ? o.csv_dir : "");
     return 0;
 }
 
@@ -834,6 +887,30 @@ static const command commands[] = {
      "written), 3 interrupted by SIGINT/SIGTERM (units in flight are dropped, completed\n"
      "units are saved, status 'interrupted'; --resume continues).\n",
      cmd_run},
+    {"analyze", "confidence intervals, paired mode comparisons, Sobol and Morris indices",
+     "usage: credere analyze OUT.h5 [--reference MODE] [--csv DIR] [--level 0.95]\n"
+     "                       [--bootstrap 1000] [--force] [--quiet]\n"
+     "\n"
+     "Summarises a results file and writes the numbers to /analysis in it (replacing an\n"
+     "earlier analysis) and, with --csv, to tidy CSV files in DIR (summary.csv,\n"
+     "paired.csv, sobol.csv, morris.csv, cascades.csv) for R, Stata or pandas. The\n"
+     "observation is each replication's post-burn-in average of a metric.\n"
+     "\n"
+     "  --reference MODE   paired differences against this mode (default: the first)\n"
+     "  --csv DIR          also write CSV tables (DIR is created; --force replaces files)\n"
+     "  --level L          confidence level of the intervals (default 0.95)\n"
+     "  --bootstrap B      resamples of the Sobol indices' intervals (default 1000)\n"
+     "  -q, --quiet        print nothing but errors and warnings\n"
+     "\n"
+     "Per cell and metric: mean, sd, t interval, quantiles. Paired differences of each\n"
+     "mode from the reference at the same design point, replication by replication\n"
+     "(common random numbers), with the variance reduction of pairing. Saltelli\n"
+     "designs: first-order and total Sobol indices with bootstrap intervals and the\n"
+     "share of variance that is replication noise (a warning when it dominates).\n"
+     "Morris designs: mu, mu* and sigma. With /events: cascade-size distributions.\n"
+     "An incomplete run is analysed on its completed units, with a warning. Exit\n"
+     "status 2 for a file that is not a credere results file or of another version.\n",
+     cmd_analyze},
     {"merge", "stitch shard files into one results file",
      "usage: credere merge PART.h5... -o OUT.h5 [--force]\n"
      "\n"

@@ -935,7 +935,6 @@ cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *ou
     M.nevents = calloc(nparts, sizeof *M.nevents);
     M.ev_start = calloc(nparts, sizeof *M.ev_start);
     cr_params *p = malloc(sizeof *p);
-    char *yaml = NULL;
     run_state R;
     memset(&R, 0, sizeof R);
     cr_status st = M.rd && M.events && M.nevents && M.ev_start && p
@@ -957,18 +956,11 @@ cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *ou
     /* the experiment, rebuilt from the stored configuration */
     if (st == CR_OK) {
         const char *config = cr_results_read_attr(M.rd[0], "config");
-        char tmpname[] = "/tmp/credere-merge-XXXXXX";
-        int fd = mkstemp(tmpname);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!f || fputs(config, f) < 0 || fclose(f) != 0)
-            st = cr_diag_set(d, CR_EIO, "merge: cannot write a temporary file");
-        if (st == CR_OK)
-            st = cr_experiment_load(tmpname, NULL, 0, p, &yaml, d);
-        if (fd >= 0)
-            remove(tmpname);
+        cr_diag ld;
+        st = cr_experiment_load_text(parts[0], config, p, &ld);
         if (st != CR_OK)
             st = cr_diag_set(d, CR_EINPUT, "merge: %s: its stored configuration does not load: %s",
-                             parts[0], d->msg);
+                             parts[0], ld.msg);
         if (st == CR_OK)
             st = state_init(&R, p, config, out_path, 0, 0, d);
     }
@@ -1059,7 +1051,6 @@ cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *ou
     free(M.ev_start);
     free(M.owner);
     free(p);
-    free(yaml);
     state_free(&R);
     return st;
 }

@@ -6,8 +6,22 @@
 #include "experiments/design.h"
 #include "models/mode.h"
 
+static cr_status load_impl(const char *path, const char *text, const char *const *sets, int nsets,
+                           cr_params *p, char **yaml, cr_diag *d);
+
 cr_status cr_experiment_load(const char *path, const char *const *sets, int nsets, cr_params *p,
                              char **yaml, cr_diag *d)
+{
+    return load_impl(path, NULL, sets, nsets, p, yaml, d);
+}
+
+cr_status cr_experiment_load_text(const char *name, const char *text, cr_params *p, cr_diag *d)
+{
+    return load_impl(name, text, NULL, 0, p, NULL, d);
+}
+
+static cr_status load_impl(const char *path, const char *text, const char *const *sets, int nsets,
+                           cr_params *p, char **yaml, cr_diag *d)
 {
     const cr_schema *schema = cr_params_schema();
     cr_origin *origins = calloc(schema->nfields, sizeof *origins);
@@ -19,7 +33,9 @@ cr_status cr_experiment_load(const char *path, const char *const *sets, int nset
     for (size_t k = 0; k < CR_MODE_SLOTS; k++)
         p->mode[k] = *cr_mode_at(k)->defaults;
     cr_status st = cr_config_defaults(schema, p, origins, d);
-    if (st == CR_OK && path)
+    if (st == CR_OK && text)
+        st = cr_config_load_string(schema, p, origins, path, text, strlen(text), d);
+    else if (st == CR_OK && path)
         st = cr_config_load_file(schema, p, origins, path, d);
     for (int i = 0; st == CR_OK && i < nsets; i++)
         st = cr_config_apply_set(schema, p, origins, sets[i], i + 1, d);

@@ -16,6 +16,10 @@
 cr_status cr_experiment_load(const char *path, const char *const *sets, int nsets, cr_params *p,
                              char **yaml, cr_diag *d);
 
+/* The same for an experiment given as text (a results file's `config`); `name`
+ * names it in messages. */
+cr_status cr_experiment_load_text(const char *name, const char *text, cr_params *p, cr_diag *d);
+
 /* Prints every key of the experiment file as a Markdown table (key, type, default,
  * allowed values, units, meaning): the table of docs/experiment-file.md, which a
  * test keeps identical to this output. */
