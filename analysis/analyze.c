@@ -10,12 +10,14 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "analysis/stats.h"
+#include "core/results.h"
 #include "core/results_analysis.h"
 #include "core/results_read.h"
 #include "experiments/design.h"
 #include "experiments/runner.h"
 #include "experiments/setup.h"
 #include "models/metrics.h"
+#include "models/panel.h"
 
 #define M CR_METRIC_COUNT
 #define NSUM 10 /* n, mean, sd, lo, hi, q05, q25, q50, q75, q95 */
@@ -46,7 +48,8 @@ typedef struct {
     cr_design g;
     cr_design_output dout;
     size_t ncells, nrep, periods, burn_in;
-    double *avg; /* [(cell * nrep + rep) * M + metric], NaN when not done */
+    double *avg;         /* [(cell * nrep + rep) * M + metric], NaN when not done */
+    uint8_t *done_flags; /* [cell * nrep + rep] */
     size_t done, total;
     cr_event *ev;
     size_t nev;
@@ -93,12 +96,14 @@ static cr_status read_file(actx *x, cr_diag *d)
         x->avg = malloc((x->total * M + 1) * sizeof *x->avg);
         vals = malloc((M * x->periods + 1) * sizeof *vals);
         x->work = malloc((x->nrep * 2 + x->g.npoints * 2 + 16) * sizeof *x->work);
-        if (!x->avg || !vals || !x->work)
+        x->done_flags = malloc(x->total + 1);
+        if (!x->avg || !vals || !x->work || !x->done_flags)
             st = cr_diag_set(d, CR_ENOMEM, "out of memory");
     }
     const uint8_t *done = st == CR_OK ? cr_results_read_done(rd) : NULL;
     for (size_t u = 0; st == CR_OK && u < x->total; u++) {
         double *a = x->avg + u * M;
+        x->done_flags[u] = done[u];
         if (!done[u]) {
             for (size_t m = 0; m < M; m++)
                 a[m] = NAN;
@@ -692,6 +697,48 @@ static cr_status do_cascades(actx *x, cr_diag *d)
     return st;
 }
 
+/* ------------------------------------------------------------------ panel */
+
+/* With --csv and a /panel: panel.csv in long form, one row per (unit, sampled
+ * period, SME), streamed one unit at a time. */
+static cr_status do_panel(actx *x, const uint8_t *done, cr_diag *d)
+{
+    const cr_params *p = x->p;
+    if (!x->o->csv_dir || p->output.panel.smes <= 0)
+        return CR_OK;
+    size_t pn = (size_t)p->output.panel.smes, pvar = (size_t)p->output.panel.variables.n;
+    size_t every = (size_t)p->output.panel.every, pt = (x->periods + every - 1) / every;
+    cr_var_desc vars[CR_STRLIST_MAX];
+    char header[2048] = "cell,mode,replication,period,sme";
+    for (size_t v = 0; v < pvar; v++) {
+        vars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
+        snprintf(header + strlen(header), sizeof header - strlen(header), ",%s", vars[v].name);
+    }
+    double *buf = malloc((pvar * pt * pn + 1) * sizeof *buf);
+    if (!buf)
+        return cr_diag_set(d, CR_ENOMEM, "out of memory");
+    cr_status st = csv_open(x, "panel.csv", header, d);
+    for (size_t u = 0; st == CR_OK && u < x->total; u++) {
+        if (!done[u])
+            continue;
+        size_t c = u / x->nrep, r = u % x->nrep;
+        st = cr_results_read_panel_unit(x->o->path, c, r, pvar, vars, pt, pn, buf, d);
+        for (size_t tp = 0; st == CR_OK && tp < pt; tp++)
+            for (size_t j = 0; j < pn; j++) {
+                size_t slot = (size_t)((double)j * (double)p->population.smes / (double)pn);
+                fprintf(x->csv, "%zu,%s,%zu,%zu,%zu", c, cr_design_cell_mode(&x->g, c), r,
+                        tp * every, slot);
+                for (size_t v = 0; v < pvar; v++)
+                    csv_num(x->csv, buf[(v * pt + tp) * pn + j]);
+                fputc('\n', x->csv);
+            }
+    }
+    if (st == CR_OK)
+        st = csv_close(x, d);
+    free(buf);
+    return st;
+}
+
 /* ------------------------------------------------------------------ entry */
 
 cr_status cr_analyze(const cr_analyze_opts *o, cr_diag *d)
@@ -715,6 +762,8 @@ cr_status cr_analyze(const cr_analyze_opts *o, cr_diag *d)
         st = read_file(&x, d);
     if (st == CR_OK && x.done == 0)
         st = cr_diag_set(d, CR_EINPUT, "%s: no unit is done: nothing to analyse", o->path);
+    if (st == CR_OK)
+        st = do_panel(&x, x.done_flags, d);
     if (st == CR_OK)
         st = cr_analysis_open(o->path, &x.af, d);
     if (st == CR_OK) {
@@ -750,6 +799,7 @@ cr_status cr_analyze(const cr_analyze_opts *o, cr_diag *d)
     cr_design_output_free(&x.dout);
     cr_design_free(&x.g);
     free(x.avg);
+    free(x.done_flags);
     free(x.work);
     free(x.ev);
     free(x.p);

@@ -47,6 +47,7 @@ struct cr_results {
     hid_t done;    /* /progress/done */
     hid_t *metric; /* [nmetrics] /metrics/<name> */
     size_t ncells, nreplications, nperiods, nmetrics;
+    int compression;
 };
 
 /* ------------------------------------------------------------------ HDF5 errors */
@@ -210,7 +211,7 @@ static hid_t make_dataset(cr_i_results_ctx *c, hid_t group, const char *gname, c
         H5Sclose(sp);
     if (ds < 0)
         return -1;
-    for (int i = 0; i < rank; i++) {
+    for (int i = 0; scales && i < rank; i++) { /* scales NULL: none attached */
         if (H5DSattach_scale(ds, scales[i], (unsigned)i) < 0) {
             cr_i_results_note_h5(c, CR_EHDF5, "cannot attach dimension %d of /%s/%s", i, gname,
                                  name);
@@ -503,6 +504,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
     for (size_t m = 0; m < s->nmetrics; m++)
         r->metric[m] = -1;
     r->nmetrics = s->nmetrics;
+    r->compression = s->compression;
 
     r->file = H5Fcreate(s->path, s->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
     if (r->file < 0) {
@@ -822,4 +824,130 @@ cr_status cr_results_append_events(cr_results *r, size_t cell, size_t replicatio
     cr_status s = append_events_impl(r, events, n, d);
     cr_i_results_quiet_end(q);
     return s;
+}
+
+/* ------------------------------------------------------------------ panel */
+
+/* Creates /panel on the first unit: the sampled periods and SME slots, and one
+ * empty dataset [cell, replication, period_sampled, sme] per variable. */
+static int create_panel(cr_i_results_ctx *c, cr_results *r, size_t nvar, const cr_var_desc *vars,
+                        size_t nt, size_t nsme, const double *periods, const double *slots)
+{
+    hid_t g = make_group(c, r->file, "panel");
+    if (g < 0)
+        return -1;
+    hsize_t dims[4] = {r->ncells, r->nreplications, nt, nsme};
+    hsize_t chunk[4] = {1, 1, 1, nsme < 131072 ? nsme : 131072};
+    double nan = NAN;
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int ok = dcpl >= 0 && H5Pset_chunk(dcpl, 4, chunk) >= 0 &&
+             H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) >= 0 &&
+             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0;
+    if (ok && r->compression > 0)
+        ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)r->compression) >= 0;
+    hsize_t n1 = nt, n2 = nsme;
+    hid_t ds = ok ? make_dataset(c, g, "panel", "period_sampled", H5T_IEEE_F64LE, 1, &n1,
+                                 H5P_DEFAULT, NULL, "period", "simulation period of each sample")
+                  : -1;
+    ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, periods) >= 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    ds = ok ? make_dataset(c, g, "panel", "sme", H5T_IEEE_F64LE, 1, &n2, H5P_DEFAULT, NULL, "1",
+                           "slot of each sampled SME")
+            : -1;
+    ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, slots) >= 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    for (size_t v = 0; ok && v < nvar; v++) {
+        ds = make_dataset(c, g, "panel", vars[v].name, H5T_IEEE_F64LE, 4, dims, dcpl, NULL,
+                          vars[v].units, vars[v].long_name);
+        ok = ds >= 0 && put_str_attr(c, ds, "dims", "cell,replication,period_sampled,sme") == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    if (!ok && c->status == CR_OK)
+        cr_i_results_note_h5(c, CR_EHDF5, "cannot create /panel");
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    H5Gclose(g);
+    return ok ? 0 : -1;
+}
+
+static cr_status write_panel_impl(cr_results *r, size_t cell, size_t rep, size_t nvar,
+                                  const cr_var_desc *vars, size_t nt, size_t nsme,
+                                  const double *periods, const double *slots, const double *values,
+                                  cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    if (H5Lexists(r->file, "panel", H5P_DEFAULT) <= 0 &&
+        create_panel(&c, r, nvar, vars, nt, nsme, periods, slots) < 0)
+        return c.status;
+    hsize_t dims[4] = {r->ncells, r->nreplications, nt, nsme};
+    hsize_t start[4] = {cell, rep, 0, 0}, count[4] = {1, 1, nt, nsme};
+    char name[256];
+    for (size_t v = 0; v < nvar; v++) {
+        snprintf(name, sizeof name, "panel/%s", vars[v].name);
+        hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
+        int ok = ds >= 0 && write_slab(&c, ds, 4, dims, start, count, nt * nsme, H5T_NATIVE_DOUBLE,
+                                       values + v * nt * nsme, name) == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (!ok) {
+            if (c.status == CR_OK)
+                cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s", name);
+            return c.status;
+        }
+    }
+    return CR_OK;
+}
+
+cr_status cr_results_write_panel(cr_results *r, size_t cell, size_t replication, size_t nvar,
+                                 const cr_var_desc *vars, size_t nt, size_t nsme,
+                                 const double *periods, const double *slots, const double *values,
+                                 cr_diag *d)
+{
+    if (!r || cell >= r->ncells || replication >= r->nreplications || !nvar || !nt || !nsme)
+        return cr_diag_set(d, CR_EINVAL, "results: bad panel write");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status st =
+        write_panel_impl(r, cell, replication, nvar, vars, nt, nsme, periods, slots, values, d);
+    cr_i_results_quiet_end(q);
+    return st;
+}
+
+cr_status cr_results_read_panel_unit(const char *path, size_t cell, size_t replication, size_t nvar,
+                                     const cr_var_desc *vars, size_t nt, size_t nsme,
+                                     double *values, cr_diag *d)
+{
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_status st = f >= 0 ? CR_OK : cr_diag_set(d, CR_EINPUT, "%s: cannot open", path);
+    hsize_t start[4] = {cell, replication, 0, 0}, count[4] = {1, 1, nt, nsme};
+    hsize_t mdim = (hsize_t)(nt * nsme);
+    char name[256];
+    for (size_t v = 0; st == CR_OK && v < nvar; v++) {
+        snprintf(name, sizeof name, "panel/%s", vars[v].name);
+        hid_t ds = H5Lexists(f, "panel", H5P_DEFAULT) > 0 && H5Lexists(f, name, H5P_DEFAULT) > 0
+                       ? H5Dopen2(f, name, H5P_DEFAULT)
+                       : -1;
+        hid_t fsp = ds >= 0 ? H5Dget_space(ds) : -1, msp = H5Screate_simple(1, &mdim, NULL);
+        hsize_t dims[4] = {0, 0, 0, 0};
+        int ok = fsp >= 0 && msp >= 0 && H5Sget_simple_extent_ndims(fsp) == 4 &&
+                 H5Sget_simple_extent_dims(fsp, dims, NULL) == 4 && dims[0] > cell &&
+                 dims[1] > replication && dims[2] == nt && dims[3] == nsme &&
+                 H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+                 H5Dread(ds, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, values + v * nt * nsme) >= 0;
+        if (!ok)
+            st = cr_diag_set(d, CR_EINPUT, "%s: /%s is missing or has the wrong shape", path, name);
+        if (msp >= 0)
+            H5Sclose(msp);
+        if (fsp >= 0)
+            H5Sclose(fsp);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    if (f >= 0)
+        H5Fclose(f);
+    cr_i_results_quiet_end(q);
+    return st;
 }

@@ -113,6 +113,23 @@ enum { CR_CAUSE_FUNDAMENTAL = 0, CR_CAUSE_STRATEGIC = 1, CR_CAUSE_CONTAGION = 2 
 cr_status cr_results_append_events(cr_results *r, size_t cell, size_t replication, cr_event *events,
                                    size_t n, cr_diag *d);
 
+/* Writes one unit's panel (output.panel): nvar variables vars, each [nt sampled
+ * periods x nsme SMEs] in values[(v * nt + tp) * nsme + j]. The first call creates
+ * /panel: /panel/period_sampled [nt], /panel/sme [nsme] (slots), and
+ * /panel/<var> float64 [cell, replication, period_sampled, sme] (fill NaN, chunked
+ * one sampled period of up to 131072 SMEs, compressed like the metrics). */
+cr_status cr_results_write_panel(cr_results *r, size_t cell, size_t replication, size_t nvar,
+                                 const cr_var_desc *vars, size_t nt, size_t nsme,
+                                 const double *periods, const double *slots, const double *values,
+                                 cr_diag *d);
+
+/* Reads one unit's panel back (credere merge), in the layout of
+ * cr_results_write_panel; CR_EINPUT when /panel or a variable is missing or of
+ * another shape. Opens the file for the call. */
+cr_status cr_results_read_panel_unit(const char *path, size_t cell, size_t replication, size_t nvar,
+                                     const cr_var_desc *vars, size_t nt, size_t nsme,
+                                     double *values, cr_diag *d);
+
 /* Sets the root `status` attribute ("running", "interrupted", "failed", "complete"). */
 cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d);
 

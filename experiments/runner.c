@@ -25,6 +25,7 @@
 #include "models/metrics.h"
 #include "models/mode.h"
 #include "models/model.h"
+#include "models/panel.h"
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -324,6 +325,20 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
     cr_results *res = NULL;
     if (st == CR_OK)
         st = cr_results_create(&spec, &res, d);
+    /* the panel's layout (models/panel.h), the same for every unit */
+    size_t pn = (size_t)p->output.panel.smes, pvar = (size_t)p->output.panel.variables.n;
+    size_t pevery = (size_t)p->output.panel.every, pt = (R->periods + pevery - 1) / pevery;
+    double *pper = pn ? malloc(pt * sizeof *pper) : NULL,
+           *pslot = pn ? malloc(pn * sizeof *pslot) : NULL;
+    cr_var_desc pvars[CR_STRLIST_MAX];
+    if (pn && (!pper || !pslot) && st == CR_OK)
+        st = cr_diag_set(d, CR_ENOMEM, "out of memory");
+    for (size_t k = 0; pper && k < pt; k++)
+        pper[k] = (double)(k * pevery);
+    for (size_t j = 0; pslot && j < pn; j++)
+        pslot[j] = (double)(size_t)((double)j * (double)p->population.smes / (double)pn);
+    for (size_t v = 0; pn && v < pvar; v++)
+        pvars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
     size_t done = 0;
     for (size_t u = 0; st == CR_OK && u < R->total; u++) {
         cr_unitrec rec;
@@ -342,6 +357,11 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
         if (st == CR_OK && rec.degree_rows)
             st = cr_results_write_table(res, "network", "degrees_replication_0", rec.degree_rows, 3,
                                         degree_cols, rec.degrees, d);
+        if (st == CR_OK && pn && rec.npanel != pvar * pt * pn)
+            st = cr_diag_set(d, CR_EINPUT, "unit (%zu, %zu): its panel has %zu values, not %zu", c,
+                             r, rec.npanel, pvar * pt * pn);
+        if (st == CR_OK && pn)
+            st = cr_results_write_panel(res, c, r, pvar, pvars, pt, pn, pper, pslot, rec.panel, d);
         if (st == CR_OK) {
             summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
             done++;
@@ -366,6 +386,8 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
     sum->sme_periods = (double)done * (double)R->periods * (double)p->population.smes;
     summary_finish(sum, R, m2);
     free(net_info);
+    free(pper);
+    free(pslot);
     cr_design_output_free(&dout);
     return st;
 }
@@ -477,6 +499,10 @@ static cr_status run_unit(runner *X, worker *w, size_t u)
             rec.edges = edges;
             rec.degrees = deg;
         }
+    }
+    if (m->panel) {
+        rec.npanel = m->panel_nvar * m->panel_periods * m->panel_n;
+        rec.panel = m->panel;
     }
     st = cr_unitrec_pack(&rec, &w->buf, &w->cap, &w->len, d);
     free(edges);
@@ -861,6 +887,7 @@ static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_sum
 typedef struct {
     run_state *R;
     cr_results_reader **rd;
+    const char *const *paths;
     size_t nparts;
     uint16_t *owner; /* [total] part holding the unit (UINT16_MAX: none) */
     cr_event **events;
@@ -912,6 +939,24 @@ static int merge_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_
             return 0;
         }
     }
+    const cr_params *p = R->p;
+    if (p->output.panel.smes > 0) {
+        size_t pn = (size_t)p->output.panel.smes, pvar = (size_t)p->output.panel.variables.n;
+        size_t pt =
+            (R->periods + (size_t)p->output.panel.every - 1) / (size_t)p->output.panel.every;
+        cr_var_desc vars[CR_STRLIST_MAX];
+        for (size_t v = 0; v < pvar; v++)
+            vars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
+        rec->npanel = pvar * pt * pn;
+        rec->panel = malloc((rec->npanel + 1) * sizeof *rec->panel);
+        *st = rec->panel ? cr_results_read_panel_unit(M->paths[k], rec->cell, rec->replication,
+                                                      pvar, vars, pt, pn, rec->panel, d)
+                         : cr_diag_set(d, CR_ENOMEM, "out of memory");
+        if (*st != CR_OK) {
+            cr_unitrec_free(rec);
+            return 0;
+        }
+    }
     return 1;
 }
 
@@ -930,6 +975,7 @@ cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *ou
     merge_src M;
     memset(&M, 0, sizeof M);
     M.nparts = nparts;
+    M.paths = parts;
     M.rd = calloc(nparts, sizeof *M.rd);
     M.events = calloc(nparts, sizeof *M.events);
     M.nevents = calloc(nparts, sizeof *M.nevents);

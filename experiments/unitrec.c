@@ -9,7 +9,7 @@
 static size_t packed_size(const cr_unitrec *u)
 {
     return 16 + (size_t)u->nmetrics * u->nperiods * 8 + 8 + u->nevents * EVENT_BYTES + 8 +
-           u->nnet * 8 + 16 + (u->edge_rows + u->degree_rows) * 3 * 8;
+           u->nnet * 8 + 16 + (u->edge_rows + u->degree_rows) * 3 * 8 + 8 + u->npanel * 8;
 }
 
 #define PUT(p, x)                                                                                  \
@@ -62,6 +62,11 @@ cr_status cr_unitrec_pack(const cr_unitrec *u, unsigned char **buf, size_t *cap,
     if (dr)
         memcpy(p, u->degrees, dr * 3 * 8);
     p += dr * 3 * 8;
+    uint64_t np = u->npanel;
+    PUT(p, np);
+    if (np)
+        memcpy(p, u->panel, np * 8);
+    p += np * 8;
     *len = (size_t)(p - *buf);
     return CR_OK;
 }
@@ -93,6 +98,7 @@ void cr_unitrec_free(cr_unitrec *u)
     free(u->net);
     free(u->edges);
     free(u->degrees);
+    free(u->panel);
     memset(u, 0, sizeof *u);
 }
 
@@ -129,8 +135,13 @@ cr_status cr_unitrec_unpack(const void *buf, size_t len, cr_unitrec *u, cr_diag 
     GET(er);
     GET(dr);
     if (er > len || dr > len || get_doubles(&p, end, er * 3, &u->edges) != 0 ||
-        get_doubles(&p, end, dr * 3, &u->degrees) != 0 || p != end)
+        get_doubles(&p, end, dr * 3, &u->degrees) != 0)
         goto bad;
+    uint64_t np;
+    GET(np);
+    if (get_doubles(&p, end, np, &u->panel) != 0 || p != end)
+        goto bad;
+    u->npanel = np;
     u->edge_rows = er;
     u->degree_rows = dr;
     return CR_OK;

@@ -23,6 +23,8 @@ typedef struct {
     double *net; /* the replication's network statistics (0: none) */
     size_t edge_rows, degree_rows;
     double *edges, *degrees; /* 3-column tables, column-major (0 rows: none) */
+    size_t npanel;
+    double *panel; /* the unit's panel, models/panel.h layout (0: none) */
 } cr_unitrec;
 
 /* Serialises u into *buf (grown with realloc as needed; *cap its size); *len bytes. */

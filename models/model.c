@@ -1,4 +1,5 @@
 #include "models/model.h"
+#include "models/panel.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -236,6 +237,20 @@ cr_status cr_model_create(const cr_params *p, cr_model **out, cr_diag *d)
     }
     if (st == CR_OK)
         st = cr_strategy_create(m);
+    if (st == CR_OK && p->output.panel.smes > 0) { /* the panel's sample and buffer */
+        m->panel_n = (size_t)p->output.panel.smes;
+        m->panel_every = (int)p->output.panel.every;
+        m->panel_periods =
+            ((size_t)m->periods + (size_t)m->panel_every - 1) / (size_t)m->panel_every;
+        for (int v = 0; v < p->output.panel.variables.n; v++)
+            m->panel_var[m->panel_nvar++] = cr_panel_var_find(p->output.panel.variables.item[v]);
+        m->panel_slot = malloc(m->panel_n * sizeof *m->panel_slot);
+        m->panel = calloc(m->panel_nvar * m->panel_periods * m->panel_n + 1, sizeof *m->panel);
+        if (!m->panel_slot || !m->panel)
+            st = CR_ENOMEM;
+        for (size_t j = 0; m->panel_slot && j < m->panel_n; j++)
+            m->panel_slot[j] = (size_t)((double)j * (double)nsme / (double)m->panel_n);
+    }
     if (st != CR_OK) {
         cr_model_free(&m);
         if (st == CR_ENOMEM)
@@ -263,6 +278,8 @@ void cr_model_free(cr_model **mp)
     free(m->region_factor);
     free(m->bank_sum);
     free(m->values);
+    free(m->panel);
+    free(m->panel_slot);
     if (m->gacc.v)
         cr_blocksum_destroy(&m->gacc);
     cr_intermediaries_destroy(&m->im);
@@ -702,6 +719,7 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
                             (unsigned long long)rep, t, cr_status_message(st));
             return st;
         }
+        cr_panel_record(m, t);
         if (m->on_period && m->on_period(m->on_period_ctx, t))
             return cr_diag_set(d, CR_EINTERRUPTED,
                                "mode %s, replication %llu: abandoned in "

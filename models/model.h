@@ -122,6 +122,14 @@ typedef struct cr_model {
     double bank_profit;
     /* output of the unit: values[m * periods + t] */
     double *values;
+    /* the unit's panel (output.panel; NULL: none): panel[(v * panel_periods + tp) *
+     * panel_n + j] for variable panel_var[v] of slot panel_slot[j] in period
+     * tp * panel_every (models/panel.h) */
+    double *panel;
+    size_t panel_n, panel_nvar, panel_periods;
+    int panel_every;
+    int panel_var[CR_STRLIST_MAX];
+    size_t *panel_slot;
     /* optional: called after every period of a unit (progress reports); a nonzero
      * return abandons the unit (cr_model_run_unit returns CR_EINTERRUPTED) */
     int (*on_period)(void *ctx, int period);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/mode.h"
+#include "models/panel.h"
 #include "models/model.h"
 #include "models/netfile.h"
 #include "models/waterfall.h"
@@ -309,6 +310,14 @@ static const cr_field fields[] = {
      "stars: suppliers per core firm (buyer)", NULL},
     {"supply.mean_degree", CR_FT_DOUBLE, OFF(supply.mean_degree), "2", IN_LO_OPEN(0, 1000), NULL,
      "1", "scale_free: mean number of suppliers per buyer", NULL},
+    {"output.panel.smes", CR_FT_INT, OFF(output.panel.smes), "0", IN(0, 1e9), NULL, "SMEs",
+     "write /panel: the state of this many SMEs (slots evenly spread, the same in every "
+     "mode) every output.panel.every periods; 0: no panel", NULL},
+    {"output.panel.every", CR_FT_INT, OFF(output.panel.every), "1", IN(1, 1e6), NULL,
+     "periods", "panel: record periods 0, every, 2 every, ...", NULL},
+    {"output.panel.variables", CR_FT_STRLIST, OFF(output.panel.variables),
+     "[pd, pd_estimate, debt, rate, equity, status, channel, group]", NO_RANGE, NULL, "",
+     "panel: the variables recorded (docs/format.md, /panel)", NULL},
     {"output.compression", CR_FT_INT, OFF(output.compression), "4", IN(0, 9), NULL, "",
      "deflate level of the results file (0: none)", NULL},
 };
@@ -385,6 +394,16 @@ static cr_status validate(const cr_schema *schema, const void *cfg, const cr_ori
         return cr_config_error(schema, origins, file, "experiment.burn_in", d,
                                "burn_in (%lld) must be smaller than periods (%lld)",
                                (long long)p->experiment.burn_in, (long long)p->experiment.periods);
+    if (p->output.panel.smes > p->population.smes)
+        return cr_config_error(schema, origins, file, "output.panel.smes", d,
+                               "a panel of %lld SMEs is larger than the population (%lld)",
+                               (long long)p->output.panel.smes, (long long)p->population.smes);
+    for (int i = 0; i < p->output.panel.variables.n; i++)
+        if (cr_panel_var_find(p->output.panel.variables.item[i]) < 0)
+            return cr_config_error(schema, origins, file, "output.panel.variables", d,
+                                   "unknown panel variable '%s' (known: pd, pd_estimate, debt, "
+                                   "rate, equity, status, channel, group)",
+                                   p->output.panel.variables.item[i]);
     double m = p->population.pd.mean, s = p->population.pd.sd;
     if (p->population.pd.distribution == CR_PD_BETA && s > 0 && s * s >= m * (1 - m))
         return cr_config_error(schema, origins, file, "population.pd.sd", d,

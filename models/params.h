@@ -119,6 +119,11 @@ typedef struct {
         int64_t compression;
         int network;
         int events;
+        struct {
+            int64_t smes;         /* SMEs sampled (0: no panel) */
+            int64_t every;        /* record every k-th period */
+            cr_strlist variables; /* models/panel.h names */
+        } panel;
     } output;
     struct {
         int generator; /* index into cr_params_network_generators(); 0: none */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Experiments at scale (docs/cluster.md): the same file whatever the layout.
-# A small Saltelli design with events and the network written is run once with one
-# thread; these must give identical /design, /metrics, /progress, /events and
-# /network datasets (h5diff compares values exactly):
+# A small Saltelli design with events, the network and a panel is run once with one
+# thread; these must give identical /design, /metrics, /progress, /events, /network
+# and /panel datasets (h5diff compares values exactly):
 #   - 2 and 3 threads, units in parallel and agents in parallel;
 #   - 1, 2 and 3 MPI ranks (mpirun --oversubscribe; skipped with a message when the
 #     binary is built without MPI, a failure when CREDERE_EXPECT_MPI=1);
@@ -22,17 +22,17 @@ command -v h5diff > /dev/null || { echo "FAIL: h5diff not found (Debian package 
 EXP=$SRC/experiments/contagion_sensitivity.yaml
 SMALL=(--quiet --set design.samples=4 --set population.smes=400 --set experiment.replications=3
        --set experiment.periods=8 --set experiment.burn_in=2 --set output.events=true
-       --set output.network=true)
+       --set output.network=true --set output.panel.smes=20 --set output.panel.every=3)
 # the kill and SIGTERM runs: long enough (a few seconds) to be caught mid-way
 BIG=(--quiet --set design.samples=4 --set population.smes=8000 --set experiment.replications=16
      --set experiment.periods=24 --set experiment.burn_in=2 --set output.events=true
-     --set output.network=true)
+     --set output.network=true --set output.panel.smes=50)
 
 # same A B WHAT: every dataset of the layout-independent groups is equal
 same() {
   checks=$((checks + 1))
   local g
-  for g in /design /metrics /progress /events /network; do
+  for g in /design /metrics /progress /events /network /panel; do
     h5diff "$1" "$2" "$g" > diff.txt 2>&1 || { fail "$3: $g differs ($1 vs $2)"; head -5 diff.txt; return; }
   done
 }
