@@ -18,6 +18,7 @@
 #include "core/world.h"
 #include "cr_buildinfo.h"
 #include "analysis/analyze.h"
+#include "analysis/plot.h"
 #include "experiments/bench.h"
 #include "experiments/cluster.h"
 #include "experiments/design.h"
@@ -340,6 +341,51 @@ static int cmd_analyze(int argc, char **argv)
         printf("analysis: %s:/analysis%s%s\n", o.path, o.csv_dir ? ", CSV in " : "",
                o.csv_dir ? o.csv_dir : "");
     return 0;
+}
+
+static int cmd_plot(int argc, char **argv)
+{
+    cr_plot_opts o = {.out = stdout};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (is_help(s))
+            return print_help("plot");
+        if (strcmp(s, "--list") == 0) {
+            cr_plot_list(stdout);
+            return 0;
+        }
+        if (strcmp(s, "--figure") == 0 || strcmp(s, "--metric") == 0 || strcmp(s, "-o") == 0 ||
+            strcmp(s, "--output") == 0) {
+            if (++i >= argc)
+                return usage_error("plot", "%s needs a value", s);
+            if (strcmp(s, "--figure") == 0)
+                o.figure = argv[i];
+            else if (strcmp(s, "--metric") == 0)
+                o.metric = argv[i];
+            else
+                o.output = argv[i];
+        } else if (strcmp(s, "--force") == 0) {
+            o.force = true;
+        } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
+            o.out = NULL;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            return usage_error("plot", "unknown option '%s'", s);
+        } else if (!o.path) {
+            o.path = s;
+        } else {
+            return usage_error("plot", "unexpected argument '%s' (one results file)", s);
+        }
+    }
+    if (!o.path)
+        return usage_error("plot", "%s",
+                           "missing the results file: credere plot OUT.h5 --figure NAME");
+    if (!o.figure)
+        return usage_error("plot", "%s",
+                           "missing --figure NAME (credere plot --list shows the figures)");
+    cr_diag d;
+    cr_diag_clear(&d);
+    cr_status st = cr_plot(&o, &d);
+    return st == CR_OK ? 0 : fail(st, &d);
 }
 
 static int cmd_merge(int argc, char **argv)
@@ -911,6 +957,35 @@ static const command commands[] = {
      "An incomplete run is analysed on its completed units, with a warning. Exit\n"
      "status 2 for a file that is not a credere results file or of another version.\n",
      cmd_analyze},
+    {"plot", "draw a figure of a results file with gnuplot (script and data kept)",
+     "usage: credere plot OUT.h5 --figure NAME [-o FILE.pdf|.png|.svg|.tex]\n"
+     "                    [--metric NAME] [--force] [--quiet]\n"
+     "       credere plot --list\n"
+     "\n"
+     "Draws one figure of a results file with gnuplot. Its gnuplot script FILE.gp and\n"
+     "data FILE.dat are written next to the figure, so that it can be edited and\n"
+     "redrawn with `gnuplot FILE.gp` in that directory. No title (add a caption, or\n"
+     "see the comment in FILE.gp); colours are safe for colour-blind readers.\n"
+     "\n"
+     "  --figure NAME       modes, paths, paired, cascades, sobol, morris or heatmap\n"
+     "                      (--list says what each shows and what it needs)\n"
+     "  -o, --output FILE   the figure; the extension chooses the format: .pdf, .png,\n"
+     "                      .svg or .tex (cairolatex: FILE.tex and FILE.pdf for\n"
+     "                      \\input in LaTeX); default OUT_NAME.pdf in the current\n"
+     "                      directory (OUT: the results file's name without .h5)\n"
+     "  --metric NAME       the metric to plot (default default_rate; credere check\n"
+     "                      --metrics lists them)\n"
+     "  --force             replace an existing figure, script and data\n"
+     "  -q, --quiet         print nothing but errors\n"
+     "  --list              list the figures\n"
+     "\n"
+     "Every figure but paths needs `credere analyze OUT.h5` first; cascades needs a run\n"
+     "with output.events: true; sobol, morris and heatmap need a Saltelli, a Morris\n"
+     "or a two-parameter grid design. Needs gnuplot (Debian: gnuplot-nox).\n"
+     "\n"
+     "Exit status: 0 done, 1 gnuplot missing or failed, 2 bad usage, a file that lacks\n"
+     "what the figure needs, or an existing output without --force.\n",
+     cmd_plot},
     {"merge", "stitch shard files into one results file",
      "usage: credere merge PART.h5... -o OUT.h5 [--force]\n"
      "\n"

@@ -885,3 +885,236 @@ cr_status cr_results_read_table(cr_results_reader *r, const char *group, const c
     cr_i_results_quiet_end(q);
     return s;
 }
+
+/* ------------------------------------------------------------------ any dataset */
+
+static cr_status read_dataset_impl(cr_results_reader *r, const char *path, size_t dims[3],
+                                   int *rank, double **values, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    if (!path_exists(r->file, path))
+        return cr_diag_set(d, CR_EINPUT, "%s: no %s", r->path, path);
+    hid_t ds = H5Dopen2(r->file, path, H5P_DEFAULT);
+    if (ds < 0) {
+        cr_i_results_note_h5(&c, CR_EINPUT, "cannot open %s as a dataset", path);
+        return c.status;
+    }
+    hid_t sp = H5Dget_space(ds), t = H5Dget_type(ds);
+    hsize_t got[H5S_MAX_RANK];
+    int nd = sp >= 0 ? H5Sget_simple_extent_dims(sp, got, NULL) : -1;
+    H5T_class_t tc = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+    size_t n = 1, ext[3] = {1, 1, 1};
+    int overflow = 0;
+    if (nd < 0 || t < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    else if (tc != H5T_INTEGER && tc != H5T_FLOAT)
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: %s holds %s, not numbers", r->path, path,
+                               class_text(tc));
+    else if (nd > 3)
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: %s has %d dimensions, at most 3 expected",
+                               r->path, path, nd);
+    for (int i = 0; c.status == CR_OK && i < nd; i++) {
+        overflow |= got[i] > SIZE_MAX / 16;
+        ext[i] = (size_t)got[i];
+        n = mul_size(n, ext[i], &overflow);
+    }
+    mul_size(n, sizeof(double), &overflow);
+    if (c.status == CR_OK && overflow)
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: %s is too large", r->path, path);
+    double *buf = NULL;
+    if (c.status == CR_OK && !(buf = malloc((n ? n : 1) * sizeof *buf)))
+        c.status = out_of_memory(r->path, d);
+    if (c.status == CR_OK && n > 0 &&
+        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    H5Dclose(ds);
+    if (c.status != CR_OK) {
+        free(buf);
+        return c.status;
+    }
+    memcpy(dims, ext, sizeof ext);
+    *rank = nd;
+    *values = buf;
+    return CR_OK;
+}
+
+cr_status cr_results_read_dataset(cr_results_reader *r, const char *path, size_t dims[3], int *rank,
+                                  double **values, cr_diag *d)
+{
+    if (!r || !path || !path[0] || !dims || !rank || !values)
+        return cr_diag_set(d, CR_EINVAL, "results reader: bad arguments to read_dataset");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = read_dataset_impl(r, path, dims, rank, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+/* The n strings of raw (variable length: raw holds char *; fixed: n * size bytes) as
+ * one block of n pointers followed by the texts; NULL when memory runs out. */
+static char **string_block(const void *raw, size_t n, int variable, size_t size)
+{
+    size_t total = n * sizeof(char *);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = variable ? ((char *const *)raw)[i] : (const char *)raw + i * size;
+        total += (variable ? (s ? strlen(s) : 0) : strnlen(s, size)) + 1;
+    }
+    char **block = malloc(total ? total : 1);
+    if (!block)
+        return NULL;
+    char *text = (char *)(block + n);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = variable ? ((char *const *)raw)[i] : (const char *)raw + i * size;
+        size_t len = variable ? (s ? strlen(s) : 0) : strnlen(s, size);
+        memcpy(text, s ? s : "", len);
+        text[len] = '\0';
+        block[i] = text;
+        text += len + 1;
+    }
+    return block;
+}
+
+static cr_status read_strings_impl(cr_results_reader *r, const char *path, size_t *n,
+                                   char ***values, cr_diag *d)
+{
+    cr_i_results_ctx c = {r->path, d, CR_OK};
+    if (!path_exists(r->file, path))
+        return cr_diag_set(d, CR_EINPUT, "%s: no %s", r->path, path);
+    hsize_t len = 0;
+    hid_t ds = open_checked(&c, r->file, path, H5T_STRING, 1, NULL, &len);
+    if (ds < 0)
+        return c.status;
+    hid_t t = H5Dget_type(ds), sp = H5Dget_space(ds); /* read as stored (no cset conversion) */
+    int variable = t >= 0 ? H5Tis_variable_str(t) > 0 : 0;
+    size_t size = t >= 0 ? H5Tget_size(t) : 0, count = (size_t)len;
+    int overflow = 0;
+    size_t bytes = mul_size(count ? count : 1, variable ? sizeof(char *) : size + 1, &overflow);
+    void *raw = NULL;
+    char **block = NULL;
+    int reclaim = 0; /* variable-length strings HDF5 allocated */
+    if (t < 0 || sp < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    else if (overflow)
+        c.status = cr_diag_set(d, CR_EINPUT, "%s: %s is too large", r->path, path);
+    else if (!(raw = calloc(1, bytes)))
+        c.status = out_of_memory(r->path, d);
+    else if (count > 0 && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0)
+        cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
+    else {
+        reclaim = variable && count > 0;
+        if (!(block = string_block(raw, count, variable, size)))
+            c.status = out_of_memory(r->path, d);
+    }
+    if (reclaim)
+#if H5_VERSION_GE(1, 12, 0)
+        H5Treclaim(t, sp, H5P_DEFAULT, raw);
+#else
+        H5Dvlen_reclaim(t, sp, H5P_DEFAULT, raw);
+#endif
+    free(raw);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Dclose(ds);
+    if (c.status != CR_OK) {
+        free(block);
+        return c.status;
+    }
+    *n = count;
+    *values = block;
+    return CR_OK;
+}
+
+cr_status cr_results_read_strings(cr_results_reader *r, const char *path, size_t *n, char ***values,
+                                  cr_diag *d)
+{
+    if (!r || !path || !path[0] || !n || !values)
+        return cr_diag_set(d, CR_EINVAL, "results reader: bad arguments to read_strings");
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status s = read_strings_impl(r, path, n, values, d);
+    cr_i_results_quiet_end(q);
+    return s;
+}
+
+/* The object at path opened (H5Oopen), or -1 when it does not exist. */
+static hid_t open_object(cr_results_reader *r, const char *path)
+{
+    if (strcmp(path, "/") != 0 && !path_exists(r->file, path))
+        return -1;
+    return H5Oopen(r->file, path, H5P_DEFAULT);
+}
+
+const char *cr_results_read_object_attr(cr_results_reader *r, const char *path, const char *name)
+{
+    if (!r || !path || !path[0] || !name)
+        return "";
+    /* cached with the root attributes under "PATH\nNAME" (no attribute name has '\n') */
+    size_t klen = strlen(path) + strlen(name) + 2;
+    char *key = malloc(klen);
+    if (!key)
+        return "";
+    snprintf(key, klen, "%s\n%s", path, name);
+    for (size_t i = 0; i < r->nattrs; i++)
+        if (strcmp(r->attrs[i].name, key) == 0) {
+            free(key);
+            return r->attrs[i].value;
+        }
+    if (r->nattrs == r->capattrs) {
+        size_t cap = r->capattrs ? 2 * r->capattrs : 8;
+        attr_entry *p = realloc(r->attrs, cap * sizeof *p);
+        if (!p) {
+            free(key);
+            return "";
+        }
+        r->attrs = p;
+        r->capattrs = cap;
+    }
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    hid_t obj = open_object(r, path);
+    char *value = obj >= 0 ? get_str_attr(obj, name) : NULL;
+    if (obj >= 0)
+        H5Oclose(obj);
+    cr_i_results_quiet_end(q);
+    if (!value) {
+        free(key);
+        return "";
+    }
+    r->attrs[r->nattrs].name = key;
+    r->attrs[r->nattrs].value = value;
+    r->nattrs++;
+    return value;
+}
+
+int cr_results_read_number_attr(cr_results_reader *r, const char *path, const char *name,
+                                double *value)
+{
+    if (!r || !path || !path[0] || !name || !value)
+        return 0;
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    hid_t obj = open_object(r, path);
+    int ok = 0;
+    if (obj >= 0 && H5Aexists(obj, name) > 0) {
+        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+        hid_t t = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+        H5T_class_t tc = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+        double v;
+        ok = (tc == H5T_INTEGER || tc == H5T_FLOAT) && sp >= 0 &&
+             H5Sget_simple_extent_npoints(sp) == 1 && H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0;
+        if (ok)
+            *value = v;
+        if (sp >= 0)
+            H5Sclose(sp);
+        if (t >= 0)
+            H5Tclose(t);
+        if (a >= 0)
+            H5Aclose(a);
+    }
+    if (obj >= 0)
+        H5Oclose(obj);
+    cr_i_results_quiet_end(q);
+    return ok;
+}

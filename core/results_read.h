@@ -94,4 +94,32 @@ cr_status cr_results_read_table(cr_results_reader *r, const char *group, const c
                                 size_t ncols, const cr_var_desc *cols, double **values,
                                 size_t *nrows, cr_diag *d);
 
+/* ------------------------------------------------------------------ any dataset
+ * For `credere plot` and other readers of /analysis and /design. A path is absolute
+ * or from the root ("/analysis/summary/mean", "design/mode"). */
+
+/* Reads the numeric (integer or floating-point) dataset at path, of rank 0 to 3, as
+ * doubles: its extents into dims (dims[i] = 1 for i >= rank), its rank into *rank and
+ * its values, row-major, into *values (malloc'd, at least one element, caller frees).
+ * Missing: CR_EINPUT "no PATH"; strings, compounds or rank above 3: CR_EINPUT naming
+ * it. O(elements) memory. */
+cr_status cr_results_read_dataset(cr_results_reader *r, const char *path, size_t dims[3], int *rank,
+                                  double **values, cr_diag *d);
+
+/* Reads the 1-D string dataset at path (variable or fixed length) into *values: one
+ * malloc'd block holding *n pointers followed by the strings, so that free(*values)
+ * frees everything. Missing or not strings: CR_EINPUT naming it. */
+cr_status cr_results_read_strings(cr_results_reader *r, const char *path, size_t *n, char ***values,
+                                  cr_diag *d);
+
+/* The string attribute `name` of the dataset or group at path ("/" for the root);
+ * "" when the object or attribute is absent or not a string. Owned by the reader
+ * (valid until cr_results_read_close). */
+const char *cr_results_read_object_attr(cr_results_reader *r, const char *path, const char *name);
+
+/* The numeric scalar attribute `name` of the object at path into *value: 1, or 0
+ * (and *value untouched) when absent or not a number. */
+int cr_results_read_number_attr(cr_results_reader *r, const char *path, const char *name,
+                                double *value);
+
 #endif

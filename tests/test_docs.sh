@@ -36,7 +36,7 @@ for m in $metrics; do
   grep -q "$m" "$SRC/docs/odd.md" || fail "metric $m not described in docs/odd.md"
 done
 
-for c in run check modes info bench network meanfield merge analyze; do
+for c in run check modes info bench network meanfield merge analyze plot; do
   grep -q "credere $c" "$SRC/docs/user-guide.md" || fail "command '$c' missing from docs/user-guide.md"
 done
 echo "$fails failures"
