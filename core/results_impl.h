@@ -41,4 +41,11 @@ typedef struct {
 void cr_i_results_note_h5(cr_i_results_ctx *c, cr_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Defined in results_info.c, used by the readers: a string attribute (variable or
+ * fixed length, one element) as a malloc'd string, NULL when missing or not a
+ * string; a scalar integer attribute read as mtype (H5T_NATIVE_LLONG or _ULLONG),
+ * 0 if ok. */
+char *cr_i_results_str_attr(hid_t obj, const char *name);
+int cr_i_results_int_attr(hid_t obj, const char *name, hid_t mtype, void *out);
+
 #endif

@@ -30,7 +30,7 @@ static void free_names(char **names, size_t n)
 
 /* A string attribute (variable or fixed length, one element) as a malloc'd
  * string; NULL when missing or not a string. */
-static char *get_str_attr(hid_t obj, const char *name)
+char *cr_i_results_str_attr(hid_t obj, const char *name)
 {
     if (H5Aexists(obj, name) <= 0)
         return NULL;
@@ -64,7 +64,7 @@ static char *get_str_attr(hid_t obj, const char *name)
 }
 
 /* A scalar integer attribute read as mtype (H5T_NATIVE_LLONG or _ULLONG); 0 if ok. */
-static int get_int_attr(hid_t obj, const char *name, hid_t mtype, void *out)
+int cr_i_results_int_attr(hid_t obj, const char *name, hid_t mtype, void *out)
 {
     if (H5Aexists(obj, name) <= 0)
         return -1;
@@ -360,7 +360,7 @@ static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
         cr_i_results_note_h5(&c, CR_EINPUT, "cannot open");
         return c.status;
     }
-    char *format = get_str_attr(f, "format");
+    char *format = cr_i_results_str_attr(f, "format");
     long long version = 0;
     if (!format)
         c.status = cr_diag_set(d, CR_EINPUT,
@@ -368,7 +368,7 @@ static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
     else if (strcmp(format, CR_FORMAT_NAME) != 0)
         c.status = cr_diag_set(d, CR_EINPUT, "%s: not a credere results file (format is '%s')",
                                path, format);
-    else if (get_int_attr(f, "format_version", H5T_NATIVE_LLONG, &version) < 0)
+    else if (cr_i_results_int_attr(f, "format_version", H5T_NATIVE_LLONG, &version) < 0)
         c.status = cr_diag_set(d, CR_EINPUT,
                                "%s: not a credere results file (no integer format_version)", path);
     else if (version != CR_FORMAT_VERSION)
@@ -383,20 +383,20 @@ static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
     info_data x;
     memset(&x, 0, sizeof x);
     for (size_t i = 0; i < NINFO_ATTRS; i++)
-        x.attr[i] = get_str_attr(f, info_attrs[i]);
+        x.attr[i] = cr_i_results_str_attr(f, info_attrs[i]);
     unsigned long long seed;
     long long threads;
     snprintf(x.seed, sizeof x.seed, "(not recorded)");
     snprintf(x.threads, sizeof x.threads, "(not recorded)");
-    if (get_int_attr(f, "seed", H5T_NATIVE_ULLONG, &seed) == 0)
+    if (cr_i_results_int_attr(f, "seed", H5T_NATIVE_ULLONG, &seed) == 0)
         snprintf(x.seed, sizeof x.seed, "%llu", seed);
-    if (get_int_attr(f, "threads", H5T_NATIVE_LLONG, &threads) == 0)
+    if (cr_i_results_int_attr(f, "threads", H5T_NATIVE_LLONG, &threads) == 0)
         snprintf(x.threads, sizeof x.threads, "%lld", threads);
     hid_t dg = H5Lexists(f, "design", H5P_DEFAULT) > 0 ? H5Gopen2(f, "design", H5P_DEFAULT) : -1;
     if (dg >= 0) {
-        x.method = get_str_attr(dg, "method");
-        x.streams = get_str_attr(dg, "streams");
-        x.dparams = get_str_attr(dg, "parameters");
+        x.method = cr_i_results_str_attr(dg, "method");
+        x.streams = cr_i_results_str_attr(dg, "streams");
+        x.dparams = cr_i_results_str_attr(dg, "parameters");
         H5Gclose(dg);
     }
     if (info_read(&c, f, &x) == 0)

@@ -97,59 +97,6 @@ static int path_exists(hid_t file, const char *path)
     return ok;
 }
 
-/* A string attribute (variable or fixed length, one element) as a malloc'd
- * string; NULL when missing or not a string. */
-static char *get_str_attr(hid_t obj, const char *name)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1; /* read as stored: cset conversions do not exist */
-    hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
-    char *res = NULL;
-    if (t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_STRING &&
-        H5Sget_simple_extent_npoints(sp) == 1) {
-        if (H5Tis_variable_str(t) > 0) {
-            char *v = NULL;
-            if (H5Aread(a, t, &v) >= 0 && v) {
-                res = strdup(v);
-                H5free_memory(v);
-            }
-        } else {
-            res = calloc(H5Tget_size(t) + 1, 1);
-            if (res && H5Aread(a, t, res) < 0) {
-                free(res);
-                res = NULL;
-            }
-        }
-    }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    return res;
-}
-
-/* A scalar integer attribute read as mtype (H5T_NATIVE_LLONG or _ULLONG); 0 if ok. */
-static int get_int_attr(hid_t obj, const char *name, hid_t mtype, void *out)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
-    int ok = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER &&
-             H5Sget_simple_extent_npoints(sp) == 1 && H5Aread(a, mtype, out) >= 0;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    return ok ? 0 : -1;
-}
-
 static const char *class_text(H5T_class_t cls)
 {
     switch (cls) {
@@ -316,7 +263,7 @@ static void release(cr_results_reader *r)
  * seed. */
 static int check_format(cr_i_results_ctx *c, cr_results_reader *r)
 {
-    char *format = get_str_attr(r->file, "format");
+    char *format = cr_i_results_str_attr(r->file, "format");
     long long version = 0;
     unsigned long long seed = 0;
     const char *p = c->path;
@@ -326,13 +273,13 @@ static int check_format(cr_i_results_ctx *c, cr_results_reader *r)
     else if (strcmp(format, CR_FORMAT_NAME) != 0)
         c->status = cr_diag_set(c->d, CR_EINPUT, "%s: not a credere results file (format is '%s')",
                                 p, format);
-    else if (get_int_attr(r->file, "format_version", H5T_NATIVE_LLONG, &version) < 0)
+    else if (cr_i_results_int_attr(r->file, "format_version", H5T_NATIVE_LLONG, &version) < 0)
         c->status = cr_diag_set(c->d, CR_EINPUT,
                                 "%s: not a credere results file (no integer format_version)", p);
     else if (version != CR_FORMAT_VERSION)
         c->status = cr_diag_set(c->d, CR_EINPUT, "%s: format_version %lld; this credere reads %d",
                                 p, version, CR_FORMAT_VERSION);
-    else if (get_int_attr(r->file, "seed", H5T_NATIVE_ULLONG, &seed) < 0)
+    else if (cr_i_results_int_attr(r->file, "seed", H5T_NATIVE_ULLONG, &seed) < 0)
         c->status = cr_diag_set(c->d, CR_EINPUT,
                                 "%s: damaged results file: no integer 'seed' attribute", p);
     free(format);
@@ -514,7 +461,7 @@ const char *cr_results_read_attr(cr_results_reader *r, const char *name)
         r->capattrs = cap;
     }
     cr_i_results_quiet q = cr_i_results_quiet_begin();
-    char *value = get_str_attr(r->file, name);
+    char *value = cr_i_results_str_attr(r->file, name);
     cr_i_results_quiet_end(q);
     char *key = value ? strdup(name) : NULL;
     if (!key) {
@@ -1075,7 +1022,7 @@ const char *cr_results_read_object_attr(cr_results_reader *r, const char *path, 
     }
     cr_i_results_quiet q = cr_i_results_quiet_begin();
     hid_t obj = open_object(r, path);
-    char *value = obj >= 0 ? get_str_attr(obj, name) : NULL;
+    char *value = obj >= 0 ? cr_i_results_str_attr(obj, name) : NULL;
     if (obj >= 0)
         H5Oclose(obj);
     cr_i_results_quiet_end(q);
