@@ -50,6 +50,7 @@ typedef struct {
     size_t ncells, nrep, periods, burn_in;
     double *avg;         /* [(cell * nrep + rep) * M + metric], NaN when not done */
     uint8_t *done_flags; /* [cell * nrep + rep] */
+    double *cmax;        /* [(cell * nrep + rep) * (periods - burn_in) + t] cascade_max */
     size_t done, total;
     cr_event *ev;
     size_t nev;
@@ -97,16 +98,19 @@ static cr_status read_file(actx *x, cr_diag *d)
         vals = malloc((M * x->periods + 1) * sizeof *vals);
         x->work = malloc((x->nrep * 2 + x->g.npoints * 2 + 16) * sizeof *x->work);
         x->done_flags = malloc(x->total + 1);
-        if (!x->avg || !vals || !x->work || !x->done_flags)
+        x->cmax = malloc((x->total * (x->periods - x->burn_in) + 1) * sizeof *x->cmax);
+        if (!x->avg || !vals || !x->work || !x->done_flags || !x->cmax)
             st = cr_diag_set(d, CR_ENOMEM, "out of memory");
     }
     const uint8_t *done = st == CR_OK ? cr_results_read_done(rd) : NULL;
     for (size_t u = 0; st == CR_OK && u < x->total; u++) {
-        double *a = x->avg + u * M;
+        double *a = x->avg + u * M, *cm = x->cmax + u * (x->periods - x->burn_in);
         x->done_flags[u] = done[u];
         if (!done[u]) {
             for (size_t m = 0; m < M; m++)
                 a[m] = NAN;
+            for (size_t t = x->burn_in; t < x->periods; t++)
+                cm[t - x->burn_in] = NAN;
             continue;
         }
         st = cr_results_read_unit(rd, u / x->nrep, u % x->nrep, M, cr_metric_table(), vals, d);
@@ -116,6 +120,8 @@ static cr_status read_file(actx *x, cr_diag *d)
                 s += vals[m * x->periods + t];
             a[m] = s / (double)(x->periods - x->burn_in);
         }
+        for (size_t t = x->burn_in; st == CR_OK && t < x->periods; t++)
+            cm[t - x->burn_in] = vals[CR_M_CASCADE_MAX * x->periods + t];
         x->done++;
     }
     free(vals);
@@ -637,43 +643,65 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The cascade sizes of one cell into sizes (returns how many): from /events, the
+ * failures sharing a cascade root in one unit (ev from *i on, advanced past the
+ * cell); without events, the periods' largest cascades (metric cascade_max > 0). */
+static size_t cell_sizes(const actx *x, size_t cell, size_t *i, uint32_t *roots, double *sizes)
+{
+    size_t nsz = 0;
+    if (x->nev == 0) {
+        size_t np = x->periods - x->burn_in;
+        for (size_t r = 0; r < x->nrep; r++)
+            for (size_t t = 0; t < np; t++) {
+                double v = x->cmax[(cell * x->nrep + r) * np + t];
+                if (isfinite(v) && v > 0)
+                    sizes[nsz++] = v;
+            }
+        return nsz;
+    }
+    while (*i < x->nev && x->ev[*i].cell < cell)
+        (*i)++;
+    while (*i < x->nev && x->ev[*i].cell == cell) { /* one cell: its units in turn */
+        size_t j = *i, nr = 0;
+        while (j < x->nev && x->ev[j].cell == cell && x->ev[j].replication == x->ev[*i].replication)
+            roots[nr++] = x->ev[j++].cascade;
+        qsort(roots, nr, sizeof *roots, cmp_u32);
+        for (size_t a = 0; a < nr;) {
+            size_t b = a;
+            while (b < nr && roots[b] == roots[a])
+                b++;
+            sizes[nsz++] = (double)(b - a);
+            a = b;
+        }
+        *i = j;
+    }
+    return nsz;
+}
+
 static cr_status do_cascades(actx *x, cr_diag *d)
 {
-    if (x->nev == 0)
+    size_t cap = x->nev ? x->nev : x->nrep * (x->periods - x->burn_in) * x->ncells;
+    int any = x->nev > 0;
+    for (size_t k = 0; !any && k < cap; k++)
+        any = isfinite(x->cmax[k]) && x->cmax[k] > 0;
+    if (!any)
         return CR_OK;
-    /* sizes per cell: failures sharing a cascade root within one unit */
-    uint32_t *roots = malloc((x->nev + 1) * sizeof *roots);
-    double *sizes = malloc((x->nev + 1) * sizeof *sizes);
-    double *cx = malloc((x->nev + 1) * sizeof *cx), *cp = malloc((x->nev + 1) * sizeof *cp);
-    double *tab = malloc((3 * x->nev + 1) * sizeof *tab);
+    uint32_t *roots = malloc((cap + 1) * sizeof *roots);
+    double *sizes = malloc((cap + 1) * sizeof *sizes);
+    double *cx = malloc((cap + 1) * sizeof *cx), *cp = malloc((cap + 1) * sizeof *cp);
+    double *tab = malloc((3 * cap + 1) * sizeof *tab);
     cr_status st =
         roots && sizes && cx && cp && tab ? CR_OK : cr_diag_set(d, CR_ENOMEM, "out of memory");
-    size_t rows = 0;
+    size_t rows = 0, i = 0;
     if (st == CR_OK)
         st = csv_open(x, "cascades.csv", "cell,mode,size,ccdf", d);
-    size_t i = 0;
-    while (st == CR_OK && i < x->nev) {
-        size_t cell = x->ev[i].cell, nsz = 0;
-        while (i < x->nev && x->ev[i].cell == cell) { /* one cell: its units in turn */
-            size_t j = i, nr = 0;
-            while (j < x->nev && x->ev[j].cell == cell &&
-                   x->ev[j].replication == x->ev[i].replication)
-                roots[nr++] = x->ev[j++].cascade;
-            qsort(roots, nr, sizeof *roots, cmp_u32);
-            for (size_t a = 0; a < nr;) {
-                size_t b = a;
-                while (b < nr && roots[b] == roots[a])
-                    b++;
-                sizes[nsz++] = (double)(b - a);
-                a = b;
-            }
-            i = j;
-        }
+    for (size_t cell = 0; st == CR_OK && cell < x->ncells; cell++) {
+        size_t nsz = cell_sizes(x, cell, &i, roots, sizes);
         size_t mrows = cr_ccdf(sizes, nsz, cx, cp);
         for (size_t r = 0; r < mrows; r++, rows++) {
             tab[rows] = (double)cell;
-            tab[x->nev + rows] = cx[r];
-            tab[2 * x->nev + rows] = cp[r];
+            tab[cap + rows] = cx[r];
+            tab[2 * cap + rows] = cp[r];
             if (x->csv)
                 fprintf(x->csv, "%zu,%s,%.17g,%.17g\n", cell, cr_design_cell_mode(&x->g, cell),
                         cx[r], cp[r]);
@@ -683,12 +711,19 @@ static cr_status do_cascades(actx *x, cr_diag *d)
         st = csv_close(x, d);
     static const char *const names[3] = {"cell", "size", "ccdf"};
     static const char *const units[3] = {"1", "SMEs", "1"};
-    static const char *const longs[3] = {
-        "design cell", "cascade size: failures with the same cascade root in one unit",
-        "share of the cell's cascades at least this large"};
+    static const char *const longs[3] = {"design cell",
+                                         "cascade size (see the group's attribute source)",
+                                         "share of the cell's cascades at least this large"};
     for (size_t q = 0; st == CR_OK && q < 3; q++)
-        st = cr_analysis_put(x->af, "cascades", names[q], 1, &rows, "row", tab + q * x->nev,
-                             units[q], longs[q], d);
+        st = cr_analysis_put(x->af, "cascades", names[q], 1, &rows, "row", tab + q * cap, units[q],
+                             longs[q], d);
+    cr_attr at[1] = {{"source",
+                      x->nev ? "events: failures sharing a cascade root in one unit"
+                             : "per-period maxima: metric cascade_max > 0 after burn-in "
+                               "(run with output.events: true for every cascade)",
+                      0}};
+    if (st == CR_OK)
+        st = cr_analysis_attrs(x->af, "cascades", at, 1, d);
     free(roots);
     free(sizes);
     free(cx);
@@ -800,6 +835,7 @@ cr_status cr_analyze(const cr_analyze_opts *o, cr_diag *d)
     cr_design_free(&x.g);
     free(x.avg);
     free(x.done_flags);
+    free(x.cmax);
     free(x.work);
     free(x.ev);
     free(x.p);
