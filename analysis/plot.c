@@ -507,13 +507,9 @@ static cr_status draw_cascades(pctx *x, cr_diag *d)
     cr_status st = CR_OK;
     if (cr_results_read_has(x->r, "/analysis") &&
         !cr_results_read_has(x->r, "/analysis/cascades")) {
-        if (!cr_results_read_has(x->r, "/events/defaults"))
-            return cr_diag_set(d, CR_EINPUT,
-                               "%s: figure cascades needs the default events: run with "
-                               "output.events: true, then credere analyze",
-                               x->o->path);
         return cr_diag_set(d, CR_EINPUT,
-                           "%s: no /analysis/cascades: no SME failed, or rerun credere analyze",
+                           "%s: no /analysis/cascades: this file has no cascade (no guarantee "
+                           "network, or no SME failed), or rerun credere analyze",
                            x->o->path);
     }
     st = need_analysis(x, "cascades", NULL, d);

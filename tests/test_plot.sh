@@ -179,8 +179,10 @@ expect 2 "not a credere results file" -- plot "$Q" --figure modes -o e5.pdf
 "$CREDERE" run "$Q" -o raw.h5 -q "${small[@]}" --set experiment.replications=2 \
   --set experiment.periods=4 --set experiment.burn_in=1 > /dev/null 2>&1 || fail "run raw exited $?"
 expect 2 "raw.h5: no /analysis: run credere analyze raw.h5 first" -- plot raw.h5 --figure modes
-expect 2 "figure cascades needs the default events: run with output.events: true" -- \
-  plot sobol.h5 --figure cascades -o e6.pdf
+"$CREDERE" run "$Q" -o nonet.h5 -q "${small[@]}" --set network.generator=none > /dev/null 2>&1 \
+  || fail "run nonet exited $?"
+"$CREDERE" analyze nonet.h5 -q > /dev/null 2>&1 || fail "analyze nonet exited $?"
+expect 2 "no /analysis/cascades: this file has no cascade" -- plot nonet.h5 --figure cascades -o e6.pdf
 ls e[1-6].* > /dev/null 2>&1 && fail "a failed plot wrote files: $(ls e[1-6].*)"
 expect 0 "" -- plot raw.h5 --figure paths -o raw_paths.pdf   # paths needs no analysis
 
