@@ -22,6 +22,8 @@ demo: build
 	@mkdir -p out
 	$(BUILD)/credere run experiments/quickstart.yaml -o out/quickstart.h5 --force
 	@echo "inspect it with: $(BUILD)/credere info out/quickstart.h5"
+	@echo "tables and figures: $(BUILD)/credere analyze out/quickstart.h5 --csv out/tables --force"
+	@echo "                    $(BUILD)/credere plot out/quickstart.h5 --figure modes -o out/modes.pdf --force"
 
 # The test suite (unit, validation at reduced size, command line, Python reader).
 test: build
