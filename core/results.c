@@ -116,8 +116,8 @@ static hid_t vlen_utf8(void)
     return t;
 }
 
-/* Writes a scalar string attribute, creating it or overwriting it in place. */
-static int put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value)
+/* Writes a scalar string attribute, creating it or overwriting it in place; 0 if ok. */
+int cr_i_results_write_str_attr(hid_t obj, const char *name, const char *value)
 {
     const char *v = value ? value : "";
     hid_t t = vlen_utf8(), sp = H5Screate(H5S_SCALAR), a = -1;
@@ -129,8 +129,6 @@ static int put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const 
                       : -1;
         ok = a >= 0 && H5Awrite(a, t, &v) >= 0;
     }
-    if (!ok)
-        cr_i_results_note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
     if (a >= 0)
         H5Aclose(a);
     if (sp >= 0)
@@ -140,21 +138,36 @@ static int put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const 
     return ok ? 0 : -1;
 }
 
-/* Writes a scalar numeric attribute: file type ftype, memory type mtype. */
-static int put_num_attr(cr_i_results_ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
-                        const void *value)
+/* Creates a scalar numeric attribute: file type ftype, memory type mtype; 0 if ok. */
+int cr_i_results_write_num_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                                const void *value)
 {
     hid_t sp = H5Screate(H5S_SCALAR), a = -1;
     if (sp >= 0)
         a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
     int ok = a >= 0 && H5Awrite(a, mtype, value) >= 0;
-    if (!ok)
-        cr_i_results_note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
     if (a >= 0)
         H5Aclose(a);
     if (sp >= 0)
         H5Sclose(sp);
     return ok ? 0 : -1;
+}
+
+static int put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value)
+{
+    if (cr_i_results_write_str_attr(obj, name, value) == 0)
+        return 0;
+    cr_i_results_note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
+    return -1;
+}
+
+static int put_num_attr(cr_i_results_ctx *c, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                        const void *value)
+{
+    if (cr_i_results_write_num_attr(obj, name, ftype, mtype, value) == 0)
+        return 0;
+    cr_i_results_note_h5(c, CR_EHDF5, "cannot write attribute '%s'", name);
+    return -1;
 }
 
 /* The `units` and `long_name` attributes every dataset carries. */

@@ -62,37 +62,12 @@ static hid_t group_of(cr_analysis_file *a, const char *group)
 
 static int str_attr(hid_t obj, const char *name, const char *value)
 {
-    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), at = -1;
-    int ok = t >= 0 && sp >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
-             H5Tset_cset(t, H5T_CSET_UTF8) >= 0;
-    if (ok && H5Aexists(obj, name) > 0)
-        H5Adelete(obj, name);
-    if (ok)
-        at = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    const char *v = value ? value : "";
-    ok = ok && at >= 0 && H5Awrite(at, t, &v) >= 0;
-    if (at >= 0)
-        H5Aclose(at);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    return ok ? 0 : -1;
+    return cr_i_results_write_str_attr(obj, name, value);
 }
 
 static int num_attr(hid_t obj, const char *name, double value)
 {
-    hid_t sp = H5Screate(H5S_SCALAR), at = -1;
-    if (H5Aexists(obj, name) > 0)
-        H5Adelete(obj, name);
-    if (sp >= 0)
-        at = H5Acreate2(obj, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = at >= 0 && H5Awrite(at, H5T_NATIVE_DOUBLE, &value) >= 0;
-    if (at >= 0)
-        H5Aclose(at);
-    if (sp >= 0)
-        H5Sclose(sp);
-    return ok ? 0 : -1;
+    return cr_i_results_write_num_attr(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
 cr_status cr_analysis_put(cr_analysis_file *a, const char *group, const char *name, int rank,

@@ -48,4 +48,10 @@ void cr_i_results_note_h5(cr_i_results_ctx *c, cr_status s, const char *fmt, ...
 char *cr_i_results_str_attr(hid_t obj, const char *name);
 int cr_i_results_int_attr(hid_t obj, const char *name, hid_t mtype, void *out);
 
+/* Defined in results.c: a scalar string attribute written (created or overwritten)
+ * and a scalar numeric attribute created; 0 if ok (no message: callers report). */
+int cr_i_results_write_str_attr(hid_t obj, const char *name, const char *value);
+int cr_i_results_write_num_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                                const void *value);
+
 #endif
