@@ -54,4 +54,14 @@ int cr_i_results_write_str_attr(hid_t obj, const char *name, const char *value);
 int cr_i_results_write_num_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype,
                                 const void *value);
 
+/* Names of the links of a group, in name order (results_info.c): an H5Literate
+ * callback appending each name (strdup) to a cr_i_results_names, leaving out `skip`. */
+typedef struct {
+    char **names;
+    size_t n, cap;
+    const char *skip; /* a name to leave out, or NULL */
+} cr_i_results_names;
+
+herr_t cr_i_results_collect_name(hid_t g, const char *name, const H5L_info_t *info, void *data);
+
 #endif

@@ -122,18 +122,11 @@ static char **get_strings(hid_t ds, size_t n)
     return res;
 }
 
-/* Names of the links of a group, in name order. */
-typedef struct {
-    char **names;
-    size_t n, cap;
-    const char *skip; /* a name to leave out, or NULL */
-} name_list;
-
-static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
+herr_t cr_i_results_collect_name(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     (void)g;
     (void)info;
-    name_list *l = data;
+    cr_i_results_names *l = data;
     if (l->skip && strcmp(name, l->skip) == 0)
         return 0;
     if (l->n == l->cap) {
@@ -166,10 +159,10 @@ typedef struct {
     char *method, *streams, *dparams; /* /design attributes (NULL: not recorded) */
     hsize_t ncells, nreps, nperiods;
     size_t ndone;
-    char **mode;       /* [ncells] */
-    name_list metrics; /* names under /metrics */
-    name_list params;  /* names under /design except mode */
-    double *values;    /* [params.n * ncells], by parameter */
+    char **mode;                /* [ncells] */
+    cr_i_results_names metrics; /* names under /metrics */
+    cr_i_results_names params;  /* names under /design except mode */
+    double *values;             /* [params.n * ncells], by parameter */
 } info_data;
 
 /* A root string attribute read by info, or "(not recorded)". */
@@ -220,13 +213,14 @@ static int info_read(cr_i_results_ctx *c, hid_t f, info_data *x)
     if (!x->mode)
         return -1;
 
-    name_list *lists[2] = {&x->metrics, &x->params};
+    cr_i_results_names *lists[2] = {&x->metrics, &x->params};
     x->params.skip = "mode"; /* design parameters: every /design dataset but mode */
     const char *groups[2] = {"/metrics", "/design"};
     for (int k = 0; k < 2; k++) {
         hid_t g = H5Gopen2(f, groups[k], H5P_DEFAULT);
         hsize_t idx = 0;
-        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_cb, lists[k]) < 0)
+        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, cr_i_results_collect_name,
+                                lists[k]) < 0)
             cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot list %s", groups[k]);
         if (g >= 0)
             H5Gclose(g);

@@ -208,31 +208,6 @@ static cr_status out_of_memory(const char *path, cr_diag *d)
 
 /* ------------------------------------------------------------------ open */
 
-/* Names of the links of a group, in name order. */
-typedef struct {
-    char **names;
-    size_t n, cap;
-} name_list;
-
-static herr_t collect_cb(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)g;
-    (void)info;
-    name_list *l = data;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        char **p = realloc(l->names, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->names = p;
-        l->cap = cap;
-    }
-    if (!(l->names[l->n] = strdup(name)))
-        return -1;
-    l->n++;
-    return 0;
-}
-
 static void release(cr_results_reader *r)
 {
     for (size_t m = 0; m < r->nmetrics; m++)
@@ -347,10 +322,10 @@ static int open_metrics(cr_i_results_ctx *c, cr_results_reader *r)
         c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: no /metrics", c->path);
         return -1;
     }
-    name_list l = {NULL, 0, 0};
+    cr_i_results_names l = {NULL, 0, 0, NULL};
     hid_t g = H5Gopen2(r->file, "/metrics", H5P_DEFAULT);
     hsize_t idx = 0;
-    if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_cb, &l) < 0)
+    if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, cr_i_results_collect_name, &l) < 0)
         cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot list /metrics");
     if (g >= 0)
         H5Gclose(g);
