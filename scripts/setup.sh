@@ -14,6 +14,8 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin                    # MPI: runs over cluster ranks
   python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-matplotlib
   gnuplot-nox                                   # figures
+  clang libclang-rt-14-dev clang-format         # fuzzing (libFuzzer), formatting check
+  valgrind                                      # memory check in CI
 )
 
 missing=()
