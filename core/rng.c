@@ -236,27 +236,15 @@ void cr_rng_root_init(cr_rng_root *root, uint64_t seed)
     seedseq_u64x4(seed, root->k);
 }
 
-/* The splitmix64 finalizer (Stafford's Mix13): a bijection of 64-bit words with
- * full avalanche, two multiplies. */
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
+#define mix64 cr_rng_mix64
 
 /* Distinct odd constants per (lane, field): hex digits of pi, e, sqrt 2, sqrt 3. */
 #define LANE_A0 UINT64_C(0x243f6a8885a308d3)
 #define LANE_A1 UINT64_C(0x13198a2e03707345)
 #define LANE_A2 UINT64_C(0xa4093822299f31d1)
-#define LANE_A3 UINT64_C(0x082efa98ec4e6c89)
 #define LANE_B0 UINT64_C(0xb7e151628aed2a6b)
 #define LANE_B1 UINT64_C(0xbf7158809cf4f3c7)
 #define LANE_B2 UINT64_C(0x6a09e667f3bcc909)
-#define LANE_B3 UINT64_C(0xbb67ae8584caa73b)
 
 /* Two 64-bit lanes, one from root words k0/k1 and one from k2/k3, each absorbs
  * every key field in turn: h = mix64(h ^ (field + c_field)). For fixed other fields
@@ -295,18 +283,6 @@ void cr_rng_prefix_init(cr_rng_prefix *pre, const cr_rng_root *root, uint64_t re
     pre->k3 = root->k[3];
 }
 
-void cr_rng_stream_at(cr_pcg128 *out, const cr_rng_prefix *pre, uint64_t entity)
-{
-    uint64_t a = mix64(pre->a ^ (entity + LANE_A3));
-    uint64_t b = mix64(pre->b ^ (entity + LANE_B3));
-    uint64_t s_hi = mix64(a ^ pre->k1);
-    uint64_t s_lo = mix64(b ^ pre->k3);
-    uint64_t i_hi = mix64(a + pre->k3);
-    uint64_t i_lo = mix64(b + pre->k1);
-    out->state = cr_u128_make(s_hi, s_lo);
-    out->inc = cr_u128_make(i_hi, i_lo) | 1u;
-}
-
 void cr_rng_stream(cr_pcg128 *out, const cr_rng_root *root, const cr_rng_key *key)
 {
     cr_rng_prefix pre;
@@ -323,8 +299,8 @@ double cr_rng_draw_uniform(const cr_rng_root *root, const cr_rng_key *key)
 
 double cr_rng_draw_gaussian(const cr_rng_root *root, const cr_rng_key *key)
 {
-    cr_pcg128 g;
-    cr_rng_stream(&g, root, key);
+    cr_gsl_pcg_state g = {0};
+    cr_rng_stream(&g.g, root, key);
     gsl_rng r = {cr_gsl_rng_pcg64_dxsm, &g};
     return gsl_ran_gaussian_ziggurat(&r, 1.0);
 }
@@ -337,24 +313,44 @@ _Static_assert(ULONG_MAX == UINT64_MAX, "the pcg64_dxsm gsl_rng_type needs a 64-
 
 static void gsl_pcg_set(void *state, unsigned long seed)
 {
-    cr_pcg64_dxsm_numpy((cr_pcg128 *)state, (uint64_t)seed);
+    cr_gsl_pcg_state *st = state;
+    cr_pcg64_dxsm_numpy(&st->g, (uint64_t)seed);
+    st->draws = st->streams = 0;
 }
 
 static unsigned long gsl_pcg_get(void *state)
 {
-    return (unsigned long)cr_pcg64_dxsm_next((cr_pcg128 *)state);
+    cr_gsl_pcg_state *st = state;
+    st->draws++;
+    return (unsigned long)cr_pcg64_dxsm_next(&st->g);
 }
 
 static double gsl_pcg_get_double(void *state)
 {
-    return cr_pcg64_dxsm_uniform((cr_pcg128 *)state);
+    cr_gsl_pcg_state *st = state;
+    st->draws++;
+    return cr_pcg64_dxsm_uniform(&st->g);
 }
 
 /* gsl_rng_alloc mallocs the state: malloc's alignment (16 bytes on LP64 glibc)
  * suits the 128-bit words of cr_pcg128. */
 static const gsl_rng_type pcg64_dxsm_type = {
-    "pcg64_dxsm", ULONG_MAX, 0, sizeof(cr_pcg128), gsl_pcg_set, gsl_pcg_get, gsl_pcg_get_double,
+    "pcg64_dxsm", ULONG_MAX,          0, sizeof(cr_gsl_pcg_state), gsl_pcg_set,
+    gsl_pcg_get,  gsl_pcg_get_double,
 };
+
+void cr_rng_gsl_counts(const gsl_rng *r, uint64_t *streams, uint64_t *draws)
+{
+    const cr_gsl_pcg_state *st = r->state;
+    *streams = st->streams;
+    *draws = st->draws;
+}
+
+void cr_rng_gsl_counts_reset(gsl_rng *r)
+{
+    cr_gsl_pcg_state *st = r->state;
+    st->streams = st->draws = 0;
+}
 
 const gsl_rng_type *cr_gsl_rng_pcg64_dxsm = &pcg64_dxsm_type;
 

@@ -109,9 +109,34 @@ typedef struct {
 void cr_rng_prefix_init(cr_rng_prefix *pre, const cr_rng_root *root, uint64_t replication,
                         uint64_t period, uint32_t purpose);
 
+/* The splitmix64 finalizer (Stafford's Mix13): a bijection of 64-bit words with
+ * full avalanche, two multiplies. */
+static inline uint64_t cr_rng_mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 27;
+    x *= UINT64_C(0x94d049bb133111eb);
+    x ^= x >> 31;
+    return x;
+}
+
+#define CR_RNG_LANE_A3 UINT64_C(0x082efa98ec4e6c89)
+#define CR_RNG_LANE_B3 UINT64_C(0xbb67ae8584caa73b)
+
 /* The stream of `entity` under a prefix: identical to cr_rng_stream with the full
- * key (tested). */
-void cr_rng_stream_at(cr_pcg128 *out, const cr_rng_prefix *pre, uint64_t entity);
+ * key (tested). Inline: it runs once per agent and draw purpose, in the hot loops. */
+static inline void cr_rng_stream_at(cr_pcg128 *out, const cr_rng_prefix *pre, uint64_t entity)
+{
+    uint64_t a = cr_rng_mix64(pre->a ^ (entity + CR_RNG_LANE_A3));
+    uint64_t b = cr_rng_mix64(pre->b ^ (entity + CR_RNG_LANE_B3));
+    uint64_t s_hi = cr_rng_mix64(a ^ pre->k1);
+    uint64_t s_lo = cr_rng_mix64(b ^ pre->k3);
+    uint64_t i_hi = cr_rng_mix64(a + pre->k3);
+    uint64_t i_lo = cr_rng_mix64(b + pre->k1);
+    out->state = cr_u128_make(s_hi, s_lo);
+    out->inc = cr_u128_make(i_hi, i_lo) | 1u;
+}
 
 /* Convenience for the typical one draw per agent and period: the first uniform in
  * [0, 1) (53 bits) / the first standard normal (GSL ziggurat through the adapter
@@ -132,11 +157,34 @@ extern const gsl_rng_type *cr_gsl_rng_pcg64_dxsm;
  * default handler aborts instead). Free with gsl_rng_free. */
 gsl_rng *cr_rng_gsl_alloc(void);
 
+/* The state of a gsl_rng of our type: the stream, and per-generator counts of raw
+ * draws (calls of get/get_double) and of streams derived into it with
+ * cr_rng_gsl_stream_at. Each generator belongs to one thread, so counting costs an
+ * increment; the benchmarks read the counts (cr_rng_gsl_counts) to give the
+ * roofline reference the same work. */
+typedef struct {
+    cr_pcg128 g;
+    uint64_t draws;
+    uint64_t streams;
+} cr_gsl_pcg_state;
+
 /* The PCG state inside a gsl_rng of our type: write a derived stream into it with
  * `*cr_rng_gsl_state(r) = stream;` and then call any gsl_ran_* function. */
 static inline cr_pcg128 *cr_rng_gsl_state(gsl_rng *r)
 {
-    return (cr_pcg128 *)r->state;
+    return &((cr_gsl_pcg_state *)r->state)->g;
 }
+
+/* Derives the stream of `entity` under `pre` into r (counted). */
+static inline void cr_rng_gsl_stream_at(gsl_rng *r, const cr_rng_prefix *pre, uint64_t entity)
+{
+    cr_gsl_pcg_state *st = (cr_gsl_pcg_state *)r->state;
+    st->streams++;
+    cr_rng_stream_at(&st->g, pre, entity);
+}
+
+/* The counts of r since it was allocated, seeded or reset. */
+void cr_rng_gsl_counts(const gsl_rng *r, uint64_t *streams, uint64_t *draws);
+void cr_rng_gsl_counts_reset(gsl_rng *r);
 
 #endif

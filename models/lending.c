@@ -34,7 +34,7 @@ void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i, int entrant)
 {
     const cr_params *p = m->p;
     cr_smes *s = &m->world->sme;
-    cr_rng_stream_at(cr_rng_gsl_state(r), &m->pre_entry, i);
+    cr_rng_gsl_stream_at(r, &m->pre_entry, i);
     /* fixed draw order: sector, region, bank, pd, demand, collateral, equity, partner */
     s->sector[i] = (uint16_t)gsl_rng_uniform_int(r, (unsigned long)p->population.sectors);
     s->region[i] = (uint16_t)gsl_rng_uniform_int(r, (unsigned long)p->population.regions);

@@ -252,7 +252,7 @@ void cr_model_stream(const cr_model *m, gsl_rng *r, int period, unsigned purpose
 static inline void cr_model_stream_now(const cr_model *m, gsl_rng *r, unsigned purpose,
                                        uint64_t entity)
 {
-    cr_rng_stream_at(cr_rng_gsl_state(r), &m->pre[purpose], entity);
+    cr_rng_gsl_stream_at(r, &m->pre[purpose], entity);
 }
 
 /* Computes the prefixes of period t (entrants: period t + 1). */
