@@ -459,7 +459,8 @@ static void test_gsl_adapter(void)
     CR_REQUIRE(r != NULL);
     CR_CHECK(!strcmp(gsl_rng_name(r), "pcg64_dxsm"));
     CR_CHECK(gsl_rng_min(r) == 0 && gsl_rng_max(r) == UINT64_MAX);
-    CR_CHECK(gsl_rng_size(r) == sizeof(cr_pcg128));
+    CR_CHECK(gsl_rng_size(r) == sizeof(cr_gsl_pcg_state));
+    CR_CHECK((void *)cr_rng_gsl_state(r) == r->state);
 
     /* gsl_rng_set seeds as numpy: the known answer through gsl_rng_get. */
     gsl_rng_set(r, 0xdeadbeaf);
@@ -481,6 +482,21 @@ static void test_gsl_adapter(void)
     }
     CR_CHECK(same);
     CR_CHECK(in_range);
+    /* the counts: 1000 uniforms, and one stream derived through the counting call */
+    uint64_t ns = 0, nd = 0;
+    cr_rng_gsl_counts(r, &ns, &nd);
+    CR_CHECK(ns == 0 && nd == 1002); /* the two gets above, then 1000 uniforms */
+    cr_rng_prefix pre;
+    cr_rng_prefix_init(&pre, &root, 0, 0, 0);
+    cr_rng_gsl_stream_at(r, &pre, 42);
+    cr_pcg128 again;
+    cr_rng_stream(&again, &root, &key);
+    CR_CHECK(cr_rng_gsl_state(r)->state == again.state && cr_rng_gsl_state(r)->inc == again.inc);
+    cr_rng_gsl_counts(r, &ns, &nd);
+    CR_CHECK(ns == 1 && nd == 1002);
+    cr_rng_gsl_counts_reset(r);
+    cr_rng_gsl_counts(r, &ns, &nd);
+    CR_CHECK(ns == 0 && nd == 0);
     /* The largest output maps below 1. */
     CR_CHECK((double)(UINT64_MAX >> 11) * 0x1.0p-53 < 1.0);
 
