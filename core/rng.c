@@ -135,27 +135,9 @@ void cr_pcg64_dxsm_seed(cr_pcg128 *g, cr_u128 initstate, cr_u128 initseq)
     seed128(g, initstate, initseq);
 }
 
-uint64_t cr_pcg64_dxsm_next(cr_pcg128 *g)
-{
-    cr_u128 old = g->state;
-    g->state = old * PCG_CHEAP_MULT + g->inc;
-    uint64_t hi = (uint64_t)(old >> 64);
-    uint64_t lo = (uint64_t)old | 1u;
-    hi ^= hi >> 32;
-    hi *= PCG_CHEAP_MULT;
-    hi ^= hi >> 48;
-    hi *= lo;
-    return hi;
-}
-
 void cr_pcg64_dxsm_advance(cr_pcg128 *g, cr_u128 delta)
 {
     g->state = advance_lcg_128(g->state, delta, (cr_u128)PCG_CHEAP_MULT, g->inc);
-}
-
-double cr_pcg64_dxsm_uniform(cr_pcg128 *g)
-{
-    return (double)(cr_pcg64_dxsm_next(g) >> 11) * 0x1.0p-53;
 }
 
 /* ---------------------------------------------------------------- SeedSequence */

@@ -57,13 +57,30 @@ void cr_pcg64_advance(cr_pcg128 *g, cr_u128 delta);
 /* PCG64-DXSM as in numpy: seeded like numpy's pcg64_set_seed(state, inc), which is
  * pcg64_srandom_r with the full 128-bit multiplier (not the cheap one). */
 void cr_pcg64_dxsm_seed(cr_pcg128 *g, cr_u128 initstate, cr_u128 initseq);
-/* The next 64-bit output (DXSM of the state before a cheap-multiplier step). */
-uint64_t cr_pcg64_dxsm_next(cr_pcg128 *g);
+/* The next 64-bit output (DXSM of the state before a cheap-multiplier step).
+ * Inline: the hot loops draw through it. 0xda942042e4dd58b5 is numpy's
+ * PCG_CHEAP_MULTIPLIER_128, also the DXSM output multiplier. */
+static inline uint64_t cr_pcg64_dxsm_next(cr_pcg128 *g)
+{
+    const uint64_t mult = UINT64_C(0xda942042e4dd58b5);
+    cr_u128 old = g->state;
+    g->state = old * mult + g->inc;
+    uint64_t hi = (uint64_t)(old >> 64);
+    uint64_t lo = (uint64_t)old | 1u;
+    hi ^= hi >> 32;
+    hi *= mult;
+    hi ^= hi >> 48;
+    hi *= lo;
+    return hi;
+}
 /* As cr_pcg64_advance, with the cheap multiplier of the DXSM steps. */
 void cr_pcg64_dxsm_advance(cr_pcg128 *g, cr_u128 delta);
 
 /* Uniform double in [0, 1) with 53 random bits: (next >> 11) * 2^-53. */
-double cr_pcg64_dxsm_uniform(cr_pcg128 *g);
+static inline double cr_pcg64_dxsm_uniform(cr_pcg128 *g)
+{
+    return (double)(cr_pcg64_dxsm_next(g) >> 11) * 0x1.0p-53;
+}
 
 /* ---------------------------------------------------------------- SeedSequence */
 /* numpy.random.SeedSequence(entropy).generate_state(n_words, uint32), for entropy
@@ -181,6 +198,15 @@ static inline void cr_rng_gsl_stream_at(gsl_rng *r, const cr_rng_prefix *pre, ui
     cr_gsl_pcg_state *st = (cr_gsl_pcg_state *)r->state;
     st->streams++;
     cr_rng_stream_at(&st->g, pre, entity);
+}
+
+/* gsl_rng_uniform(r) for a generator of our type, inline (no call through the
+ * type's function pointer): the same value and the same count (tested). */
+static inline double cr_rng_gsl_uniform(gsl_rng *r)
+{
+    cr_gsl_pcg_state *st = (cr_gsl_pcg_state *)r->state;
+    st->draws++;
+    return cr_pcg64_dxsm_uniform(&st->g);
 }
 
 /* The counts of r since it was allocated, seeded or reset. */

@@ -61,7 +61,7 @@ void cr_lend_new_sme(cr_model *m, gsl_rng *r, size_t i, int entrant)
         eq *= gsl_ran_lognormal(r, m->eq_mu, m->eq_sigma);
     s->equity[i] = eq;
     /* drawn in every mode (common random numbers); only modes with a core firm use it */
-    s->partner[i] = (uint8_t)(gsl_rng_uniform(r) < m->partner_share);
+    s->partner[i] = (uint8_t)(cr_rng_gsl_uniform(r) < m->partner_share);
     s->loan[i] = 0.0;
     s->rate[i] = 0.0;
     s->maturity[i] = 0;
@@ -140,7 +140,7 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
         int apply = dp >= 1.0;
         if (!apply && dp > 0.0) {
             cr_model_stream_now(m, sw->rng, CR_P_DEMAND, i);
-            apply = gsl_rng_uniform(sw->rng) < dp;
+            apply = cr_rng_gsl_uniform(sw->rng) < dp;
         }
         if (apply) {
             s->flags[i] |= CR_F_APPLIED;

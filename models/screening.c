@@ -156,6 +156,17 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
         }
         double q = cr_strategy_estimate(m, i, estimate(m, truth, sig, tau, n));
         s->est_pd[i] = q;
+        const double min_coll = via ? mp->min_collateral : m->direct_min_collateral;
+        if (!(q <= m->max_pd) || !(s->collateral[i] >= min_coll)) {
+            /* refused whatever the price (estimated PD above the bank's limit, too
+             * little collateral): not priced; nothing reads a refused applicant's
+             * offer, weight or guarantee */
+            s->offer[i] = 0.0;
+            s->weight[i] = 0.0;
+            s->guaranteed[i] = 0.0;
+            s->fee[i] = 0.0;
+            continue;
+        }
 
         const int small = loan <= mp->guarantor.small_limit;
         double peers = -1.0, fund_x = -1.0;
@@ -177,8 +188,7 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
         }
         s->offer[i] = rate;
         s->weight[i] = weight;
-        const double min_coll = via ? mp->min_collateral : m->direct_min_collateral;
-        int ok = q <= m->max_pd && rate <= m->max_rate && s->collateral[i] >= min_coll;
+        int ok = rate <= m->max_rate;
 
         s->guaranteed[i] = 0.0;
         s->fee[i] = 0.0;
@@ -322,7 +332,7 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
             if (a <= 0.0)
                 goto refused;
             cr_model_stream_now(m, sw->rng, CR_P_RATION, i);
-            if (gsl_rng_uniform(sw->rng) >= a)
+            if (cr_rng_gsl_uniform(sw->rng) >= a)
                 goto refused;
         }
         double loan = s->demand[i];

@@ -124,7 +124,8 @@ void cr_strategy_new_sme(cr_model *m, gsl_rng *r, size_t i, int entrant)
     double s_r = b->s_safe[i] * b->ratio;
     b->thr_risky[i] = gsl_cdf_ugaussian_Pinv(1.0 - s_r);
     /* fixed draw order: risk, repayment, monitoring, and (entrants) a model */
-    double u_risk = gsl_rng_uniform(r), u_repay = gsl_rng_uniform(r), u_mon = gsl_rng_uniform(r);
+    double u_risk = cr_rng_gsl_uniform(r), u_repay = cr_rng_gsl_uniform(r),
+           u_mon = cr_rng_gsl_uniform(r);
     uint8_t st = 0;
     if (bp->risk.rule == CR_RULE_FIXED || bp->risk.rule == CR_RULE_IMITATE)
         st |= u_risk < bp->risk.initial_share ? CR_S_RISKY : 0;
@@ -282,7 +283,7 @@ int cr_strategy_applies(cr_model *m, gsl_rng *r, size_t i, int period, double *a
      * exponentials */
     const double e_mode = 1.0, e_direct = exp(l_direct - l_mode), e_out = exp(-l_mode);
     cr_model_stream_now(m, r, CR_P_CHANNEL, i);
-    const double u = gsl_rng_uniform(r) * (e_mode + e_direct + e_out);
+    const double u = cr_rng_gsl_uniform(r) * (e_mode + e_direct + e_out);
     uint8_t st = (uint8_t)(b->strat[i] & ~(CR_S_OUT | CR_S_DIRECT));
     if (u >= e_mode + e_direct)
         st |= CR_S_OUT;
@@ -387,7 +388,7 @@ void cr_strategy_refused(cr_model *m, gsl_rng *r, size_t i)
     if (!m->bh.on || bp->records.switch_probability <= 0.0 || nb < 2)
         return;
     cr_model_stream_now(m, r, CR_P_SWITCH, i);
-    if (gsl_rng_uniform(r) >= bp->records.switch_probability)
+    if (cr_rng_gsl_uniform(r) >= bp->records.switch_probability)
         return;
     uint32_t *bank = &m->world->sme.bank[i];
     uint32_t k = (uint32_t)gsl_rng_uniform_int(r, (unsigned long)(nb - 1));
@@ -580,7 +581,7 @@ static void draw_return(cr_model *m, gsl_rng *r, size_t i)
     cr_behav *b = &m->bh;
     double ret = (b->pflags[i] & CR_B_RAN_RISKY) ? b->ret_risky : m->project_return;
     cr_model_stream_now(m, r, CR_P_RETURN, i);
-    double u = gsl_rng_uniform(r);
+    double u = cr_rng_gsl_uniform(r);
     b->ret_now[i] =
         (float)((1.0 + ret) * (1.0 + m->p->behaviour.repayment.return_spread * (2.0 * u - 1.0)) -
                 1.0);
@@ -815,10 +816,10 @@ void cr_strategy_learn(void *model, const cr_sweep *sw)
                 if (rule[d] != CR_RULE_IMITATE || !(b->pflags[i] & valid[d]))
                     continue;
                 /* draw order per decision: revise?; if so, the peer and switch? */
-                if (gsl_rng_uniform(sw->rng) >= lambda)
+                if (cr_rng_gsl_uniform(sw->rng) >= lambda)
                     continue;
                 size_t j = (size_t)gsl_rng_uniform_int(sw->rng, (unsigned long)n);
-                double u_sw = gsl_rng_uniform(sw->rng);
+                double u_sw = cr_rng_gsl_uniform(sw->rng);
                 if (s->status[j] != CR_SME_ACTIVE || !(b->pflags[j] & valid[d]) ||
                     ((b->strat[i] ^ b->strat[j]) & bit[d]) == 0)
                     continue;

@@ -497,6 +497,20 @@ static void test_gsl_adapter(void)
     cr_rng_gsl_counts_reset(r);
     cr_rng_gsl_counts(r, &ns, &nd);
     CR_CHECK(ns == 0 && nd == 0);
+    /* the inline uniform is gsl_rng_uniform: same values from the same state, and
+     * counted the same */
+    gsl_rng *r3 = cr_rng_gsl_alloc();
+    CR_REQUIRE(r3 != NULL);
+    *cr_rng_gsl_state(r3) = *cr_rng_gsl_state(r);
+    int inline_same = 1;
+    for (int i = 0; i < 1000; i++)
+        inline_same &= cr_rng_gsl_uniform(r) == gsl_rng_uniform(r3);
+    CR_CHECK(inline_same);
+    uint64_t ns3 = 0, nd3 = 0;
+    cr_rng_gsl_counts(r, &ns, &nd);
+    cr_rng_gsl_counts(r3, &ns3, &nd3);
+    CR_CHECK(nd == 1000 && nd3 == 1000);
+    gsl_rng_free(r3);
     /* The largest output maps below 1. */
     CR_CHECK((double)(UINT64_MAX >> 11) * 0x1.0p-53 < 1.0);
 
