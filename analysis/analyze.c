@@ -10,6 +10,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "analysis/stats.h"
+#include "core/config.h"
 #include "core/results.h"
 #include "core/results_analysis.h"
 #include "core/results_read.h"
@@ -678,13 +679,20 @@ static size_t cell_sizes(const actx *x, size_t cell, size_t *i, uint32_t *roots,
     return nsz;
 }
 
-static cr_status do_cascades(actx *x, cr_diag *d)
+/* Whether the file has a cascade: events, or a unit with cascade_max > 0. */
+static int has_cascades(const actx *x)
 {
     size_t cap = x->nev ? x->nev : x->nrep * (x->periods - x->burn_in) * x->ncells;
     int any = x->nev > 0;
     for (size_t k = 0; !any && k < cap; k++)
         any = isfinite(x->cmax[k]) && x->cmax[k] > 0;
-    if (!any)
+    return any;
+}
+
+static cr_status do_cascades(actx *x, cr_diag *d)
+{
+    size_t cap = x->nev ? x->nev : x->nrep * (x->periods - x->burn_in) * x->ncells;
+    if (!has_cascades(x))
         return CR_OK;
     uint32_t *roots = malloc((cap + 1) * sizeof *roots);
     double *sizes = malloc((cap + 1) * sizeof *sizes);
@@ -776,6 +784,72 @@ static cr_status do_panel(actx *x, const uint8_t *done, cr_diag *d)
 
 /* ------------------------------------------------------------------ entry */
 
+/* What can go wrong with the options once the file is read, checked before anything
+ * is written or printed, so that a refused analysis leaves the file and the CSV
+ * directory as they were: the reference mode, the CSV directory (created here when
+ * missing) and, without --force, CSV files that would be replaced. */
+static cr_status preflight(actx *x, cr_diag *d)
+{
+    const cr_analyze_opts *o = x->o;
+    if (o->reference && x->g.mode_var < 0) {
+        const char *names[CR_STRLIST_MAX];
+        char list[1024] = "";
+        size_t m = 0;
+        for (size_t k = 0; k < x->g.nmodes; k++) {
+            names[k] = x->g.mode[k];
+            if (strcmp(x->g.mode[k], o->reference) == 0)
+                m = k + 1;
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "",
+                     x->g.mode[k]);
+        }
+        if (!m) {
+            const char *best = cr_suggest(o->reference, names, x->g.nmodes);
+            return cr_diag_set(d, CR_EUSAGE,
+                               "--reference %s: not a mode of %s%s%s%s (its modes: %s)",
+                               o->reference, o->path, best ? "; did you mean '" : "",
+                               best ? best : "", best ? "'?" : "", list);
+        }
+    }
+    if (!o->csv_dir)
+        return CR_OK;
+    struct stat sb;
+    if (stat(o->csv_dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode))
+            return cr_diag_set(d, CR_EUSAGE, "--csv %s: not a directory (nothing was written)",
+                               o->csv_dir);
+        const char *planned[6];
+        size_t n = 0;
+        planned[n++] = "summary.csv";
+        if (x->g.mode_var < 0 && x->g.nmodes >= 2)
+            planned[n++] = "paired.csv";
+        if (x->g.method == CR_DESIGN_SALTELLI)
+            planned[n++] = "sobol.csv";
+        if (x->g.method == CR_DESIGN_MORRIS)
+            planned[n++] = "morris.csv";
+        if (has_cascades(x))
+            planned[n++] = "cascades.csv";
+        if (x->p->output.panel.smes > 0)
+            planned[n++] = "panel.csv";
+        for (size_t k = 0; k < n; k++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", o->csv_dir, planned[k]);
+            struct stat fb;
+            if (stat(path, &fb) == 0 && S_ISDIR(fb.st_mode))
+                return cr_diag_set(d, CR_EUSAGE, "%s: is a directory (nothing was written)", path);
+            if (!o->force && stat(path, &fb) == 0)
+                return cr_diag_set(d, CR_EEXIST,
+                                   "%s: exists; use --force to replace the CSV files (nothing "
+                                   "was written)",
+                                   path);
+        }
+    } else if (mkdir(o->csv_dir, 0777) != 0) {
+        return cr_diag_set(d, errno == ENOENT || errno == ENOTDIR ? CR_EUSAGE : CR_EIO,
+                           "--csv %s: cannot create the directory: %s (nothing was written)",
+                           o->csv_dir, strerror(errno));
+    }
+    return CR_OK;
+}
+
 cr_status cr_analyze(const cr_analyze_opts *o, cr_diag *d)
 {
     actx x;
@@ -787,16 +861,12 @@ cr_status cr_analyze(const cr_analyze_opts *o, cr_diag *d)
     cr_status st = CR_OK;
     if (!(o->level > 0 && o->level < 1))
         st = cr_diag_set(d, CR_EUSAGE, "--level must be in (0, 1), got %g", o->level);
-    if (st == CR_OK && o->csv_dir) {
-        struct stat sb;
-        if (stat(o->csv_dir, &sb) != 0 && mkdir(o->csv_dir, 0777) != 0)
-            st = cr_diag_set(d, CR_EIO, "%s: cannot create the CSV directory: %s", o->csv_dir,
-                             strerror(errno));
-    }
     if (st == CR_OK)
         st = read_file(&x, d);
     if (st == CR_OK && x.done == 0)
         st = cr_diag_set(d, CR_EINPUT, "%s: no unit is done: nothing to analyse", o->path);
+    if (st == CR_OK)
+        st = preflight(&x, d);
     if (st == CR_OK)
         st = do_panel(&x, x.done_flags, d);
     if (st == CR_OK)

@@ -348,13 +348,23 @@ static void sibling(const pctx *x, const char *suffix, char *buf, size_t len)
 
 static cr_status refuse_overwrite(const pctx *x, cr_diag *d)
 {
+    struct stat sb;
+    int missing = stat(x->dir, &sb) != 0;
+    if (missing || !S_ISDIR(sb.st_mode))
+        return cr_diag_set(d, CR_EUSAGE, "-o %s: cannot write: the directory %s %s", x->out, x->dir,
+                           missing ? "does not exist" : "is not a directory");
     const char *sfx[4] = {x->ext, "gp", "dat", x->tex ? "pdf" : NULL};
-    for (int i = 0; i < 4 && !x->o->force; i++) {
+    for (int i = 0; i < 4; i++) {
         char p[PATHLEN + 16];
         if (!sfx[i])
             continue;
         sibling(x, sfx[i], p, sizeof p);
-        if (exists(p))
+        if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return cr_diag_set(d, CR_EUSAGE,
+                               "%s: is a directory (credere plot writes %s and "
+                               "its .gp and .dat)",
+                               p, x->out);
+        if (!x->o->force && exists(p))
             return cr_diag_set(d, CR_EEXIST,
                                "%s: exists; use --force to replace it (credere plot writes %s "
                                "and its .gp and .dat)",

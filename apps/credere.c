@@ -143,6 +143,40 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* Whether a and b name the same file (the same name, or the same inode). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return strcmp(a, b) == 0 || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+                                 sa.st_ino == sb.st_ino);
+}
+
+/* Checks that the output file path can be written before any work: it is not a
+ * directory and its directory exists. 0, else 2 with a message on stderr (unless
+ * quiet: the other MPI ranks). */
+static int check_output(const char *path, bool quiet)
+{
+    struct stat st;
+    const char *slash = strrchr(path, '/');
+    char why[4200] = "";
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(why, sizeof why, "is a directory; -o needs a file name");
+    } else if (slash) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
+        if (stat(dir, &st) != 0)
+            snprintf(why, sizeof why, "cannot write: the directory %s %s", dir,
+                     errno == ENOENT ? "does not exist" : strerror(errno));
+        else if (!S_ISDIR(st.st_mode))
+            snprintf(why, sizeof why, "cannot write: %s is not a directory", dir);
+    }
+    if (!why[0])
+        return 0;
+    if (!quiet)
+        fprintf(stderr, "credere: %s: %s (nothing was written)\n", path, why);
+    return 2;
+}
+
 /* "I/N" with 1 <= I <= N: 0, else 2 (a usage error). */
 static int parse_shard(const char *s, int *index, int *count)
 {
@@ -196,9 +230,11 @@ static int cmd_run(int argc, char **argv)
                 return usage_error("run", "%s needs a file name", s);
             out = argv[i];
         } else if (strcmp(s, "--threads") == 0) {
-            if (++i >= argc || (threads = (int)parse_count(argv[i], 4096)) < 0)
-                return usage_error("run", "--threads needs a positive integer, got '%s'",
-                                   i < argc ? argv[i] : "");
+            if (++i >= argc)
+                return usage_error("run", "%s", "--threads needs a value: an integer in 1..4096");
+            if ((threads = (int)parse_count(argv[i], 4096)) < 0)
+                return usage_error("run", "--threads needs an integer in 1..4096, got '%s'",
+                                   argv[i]);
         } else if (strcmp(s, "--shard") == 0) {
             if (++i >= argc)
                 return usage_error("run", "%s", "--shard needs I/N (e.g. 2/8)");
@@ -206,7 +242,9 @@ static int cmd_run(int argc, char **argv)
             if (rc)
                 return rc;
         } else if (strcmp(s, "--parallel") == 0) {
-            const char *v = ++i < argc ? argv[i] : "";
+            if (i + 1 >= argc)
+                return usage_error("run", "%s", "--parallel needs a value: auto, units or agents");
+            const char *v = argv[++i];
             if (strcmp(v, "auto") == 0)
                 parallel = CR_PARALLEL_AUTO;
             else if (strcmp(v, "units") == 0)
@@ -249,6 +287,11 @@ static int cmd_run(int argc, char **argv)
     if (!out) {
         snprintf(default_out, sizeof default_out, "%s.h5", p.experiment.name);
         out = default_out;
+    }
+    if (check_output(out, rank != 0)) {
+        free(yaml);
+        cr_cluster_finalize();
+        return 2;
     }
     char *cmdline = join_command_line(argc + 1, argv - 1);
     struct sigaction sa;
@@ -315,7 +358,8 @@ static int cmd_analyze(int argc, char **argv)
             } else {
                 long b = parse_count(argv[i], 1000000);
                 if (b < 0)
-                    return usage_error("analyze", "--bootstrap needs a count, got '%s'", argv[i]);
+                    return usage_error(
+                        "analyze", "--bootstrap needs an integer in 1..1000000, got '%s'", argv[i]);
                 o.bootstrap = (size_t)b;
             }
         } else if (strcmp(s, "--force") == 0) {
@@ -421,11 +465,22 @@ static int cmd_merge(int argc, char **argv)
         free(parts);
         return usage_error("merge", "%s", "usage: credere merge PART.h5... -o OUT.h5");
     }
-    for (size_t k = 0; k < nparts; k++)
-        if (strcmp(parts[k], out) == 0) {
+    for (size_t k = 0; k < nparts; k++) {
+        const char *dup = same_file(parts[k], out) ? out : NULL;
+        for (size_t j = 0; !dup && j < k; j++)
+            if (same_file(parts[j], parts[k]))
+                dup = parts[k];
+        if (dup) {
             free(parts);
-            return usage_error("merge", "the output %s is also a part", out);
+            return usage_error(
+                "merge", dup == out ? "the output %s is also a part" : "the part %s is given twice",
+                dup);
         }
+    }
+    if (check_output(out, false)) {
+        free(parts);
+        return 2;
+    }
     char *cmdline = join_command_line(argc + 1, argv - 1);
     cr_run_summary sum;
     cr_diag d;
@@ -596,6 +651,8 @@ static int cmd_network(int argc, char **argv)
     job.measure = (cr_netio_measure)measure;
     if (job.out_path && strcmp(job.out_path, "-") == 0)
         job.out_path = NULL; /* standard output */
+    if (job.out_path && check_output(job.out_path, false))
+        return 2;
     char *cmdline = join_command_line(argc + 1, argv - 1);
     job.command_line = cmdline ? cmdline : "credere network";
     cr_netio_summary sum;
@@ -621,79 +678,139 @@ static int cmd_network(int argc, char **argv)
 
 static int cmd_bench(int argc, char **argv)
 {
-    long smes = 0, periods = 20, threads = 0, reps = 1;
-    char modes_arg[1024] = "direct";
+    enum { MAXLIST = 16 };
+    long periods = 20, reps = 1;
+    long size_list[MAXLIST] = {100000, 1000000}, thread_list[MAXLIST] = {1, 0};
+    int nsizes = 2, nthreads = 0;
+    int parallel = CR_PARALLEL_AUTO, output = CR_BENCH_OUTPUT_NONE;
+    bool roofline = true;
+    char names_arg[1024] = "direct,alliance,stress";
     exp_args extra = {0};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        long *target = NULL;
-        long max = 0;
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (is_help(s))
             return print_help("bench");
         if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
             int rc = take_set("bench", argc, argv, &i, &extra);
             if (rc)
                 return rc;
-            continue;
-        }
-        if (strcmp(s, "--modes") == 0) {
-            if (++i >= argc)
-                return usage_error("bench", "%s needs a comma-separated list of modes", s);
-            snprintf(modes_arg, sizeof modes_arg, "%s", argv[i]);
-            continue;
-        }
-        if (strcmp(s, "--smes") == 0)
-            target = &smes, max = 2000000000L;
-        else if (strcmp(s, "--periods") == 0)
-            target = &periods, max = 1000000L;
-        else if (strcmp(s, "--threads") == 0)
-            target = &threads, max = 4096;
-        else if (strcmp(s, "--replications") == 0)
-            target = &reps, max = 1000000L;
-        else
+        } else if (strcmp(s, "--roofline") == 0 || strcmp(s, "--no-roofline") == 0) {
+            roofline = s[2] == 'r';
+        } else if (strcmp(s, "--scenario") == 0 || strcmp(s, "--modes") == 0) {
+            if (!v)
+                return usage_error("bench", "%s needs a comma-separated list of scenarios", s);
+            snprintf(names_arg, sizeof names_arg, "%s", argv[++i]);
+        } else if (strcmp(s, "--smes") == 0 || strcmp(s, "--threads") == 0) {
+            int sm = s[2] == 's', n = 0;
+            long *list = sm ? size_list : thread_list;
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", v ? v : "");
+            for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n <= MAXLIST;
+                 tok = strtok_r(NULL, ",", &save), n++)
+                if (n == MAXLIST || (list[n] = parse_count(tok, sm ? 2000000000L : 4096)) < 0)
+                    n = MAXLIST + 1;
+            if (n < 1 || n > MAXLIST)
+                return usage_error("bench", "%s needs positive integers separated by commas", s);
+            *(sm ? &nsizes : &nthreads) = n;
+            i++;
+        } else if (strcmp(s, "--periods") == 0 || strcmp(s, "--replications") == 0) {
+            long *target = s[2] == 'p' ? &periods : &reps;
+            if (!v || (*target = parse_count(v, 1000000L)) < 0)
+                return usage_error("bench", "%s needs a positive integer", s);
+            i++;
+        } else if (strcmp(s, "--parallel") == 0) {
+            if (v && strcmp(v, "auto") == 0)
+                parallel = CR_PARALLEL_AUTO;
+            else if (v && strcmp(v, "units") == 0)
+                parallel = CR_PARALLEL_UNITS;
+            else if (v && strcmp(v, "agents") == 0)
+                parallel = CR_PARALLEL_AGENTS;
+            else
+                return usage_error("bench", "%s needs auto, units or agents", s);
+            i++;
+        } else if (strcmp(s, "--output") == 0) {
+            if (v && strcmp(v, "none") == 0)
+                output = CR_BENCH_OUTPUT_NONE;
+            else if (v && strcmp(v, "metrics") == 0)
+                output = CR_BENCH_OUTPUT_METRICS;
+            else if (v && strcmp(v, "panel") == 0)
+                output = CR_BENCH_OUTPUT_PANEL;
+            else
+                return usage_error("bench", "%s needs none, metrics or panel", s);
+            i++;
+        } else {
             return usage_error("bench", "unknown argument '%s'", s);
-        if (++i >= argc || (*target = parse_count(argv[i], max)) < 0)
-            return usage_error("bench", "%s needs a positive integer", s);
+        }
     }
-    const char *modes[CR_STRLIST_MAX];
-    int nmodes = 0;
-    for (char *tok = strtok(modes_arg, ","); tok && nmodes < CR_STRLIST_MAX;
-         tok = strtok(NULL, ","))
-        modes[nmodes++] = tok;
-    for (int k = 0; k < nmodes; k++)
-        if (!cr_mode_find(modes[k]))
-            return usage_error("bench", "unknown mode '%s' (see credere modes)", modes[k]);
-    long size_list[2] = {100000, 1000000};
-    int nsizes = smes ? 1 : 2;
-    if (smes)
-        size_list[0] = smes;
-    int maxthreads = omp_get_max_threads();
-    int thread_list[2] = {1, maxthreads};
-    int nthreads = threads ? 1 : (maxthreads > 1 ? 2 : 1);
-    if (threads)
-        thread_list[0] = (int)threads;
-    printf("credere %s (%s), %s, %s build; no output file\n", CR_VERSION_STRING, CR_GIT_REVISION,
-           CR_COMPILER, CR_BUILD_TYPE);
+    cr_bench_scenario scen[CR_STRLIST_MAX];
+    int nscen = 0;
+    for (char *save = NULL, *tok = strtok_r(names_arg, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (nscen >= CR_STRLIST_MAX)
+            return usage_error("bench", "%s", "too many scenarios");
+        if (cr_bench_scenario_get(tok, &scen[nscen++]) != 0)
+            return usage_error("bench",
+                               "unknown scenario '%s' (direct, alliance, stress, or a financing "
+                               "mode: see credere modes)",
+                               tok);
+    }
+    if (nscen == 0)
+        return usage_error("bench", "%s", "--scenario needs at least one name");
+    if (nthreads == 0) { /* 1 and all threads */
+        int maxthreads = omp_get_max_threads();
+        thread_list[1] = maxthreads;
+        nthreads = maxthreads > 1 ? 2 : 1;
+    }
+    printf("credere %s (%s), %s, %s build; %d threads available\n", CR_VERSION_STRING,
+           CR_GIT_REVISION, CR_COMPILER, CR_BUILD_TYPE, omp_get_max_threads());
     cr_bench_print_header(stdout);
-    for (int mi = 0; mi < nmodes; mi++) {
+    fflush(stdout);
+    for (int ci = 0; ci < nscen; ci++) {
         for (int si = 0; si < nsizes; si++) {
             for (int ti = 0; ti < nthreads; ti++) {
-                cr_params p;
-                cr_diag d;
-                cr_diag_clear(&d);
-                char set_smes[64], set_periods[64], set_reps[64], set_modes[128];
+                enum { FIXED = 8, SCEN_MAX = 64 };
+                const char *sets[FIXED + SCEN_MAX + MAX_SETS];
+                int n = 0;
+                char set_smes[64], set_periods[64], set_reps[64], set_modes[128], set_panel[64];
                 snprintf(set_smes, sizeof set_smes, "population.smes=%ld", size_list[si]);
                 snprintf(set_periods, sizeof set_periods, "experiment.periods=%ld", periods);
                 snprintf(set_reps, sizeof set_reps, "experiment.replications=%ld", reps);
-                snprintf(set_modes, sizeof set_modes, "modes=[%s]", modes[mi]);
-                const char *sets[MAX_SETS + 5] = {set_smes, set_periods, set_reps,
-                                                  "experiment.burn_in=0", set_modes};
+                snprintf(set_modes, sizeof set_modes, "modes=[%s]", scen[ci].mode);
+                snprintf(set_panel, sizeof set_panel, "output.panel.smes=%ld", size_list[si]);
+                sets[n++] = set_smes;
+                sets[n++] = set_periods;
+                sets[n++] = set_reps;
+                sets[n++] = "experiment.burn_in=0";
+                sets[n++] = set_modes;
+                for (int k = 0; scen[ci].sets[k] && k < SCEN_MAX; k++)
+                    sets[n++] = scen[ci].sets[k];
+                if (output == CR_BENCH_OUTPUT_PANEL) { /* 3 variables, every period */
+                    sets[n++] = set_panel;
+                    sets[n++] = "output.panel.every=1";
+                    sets[n++] = "output.panel.variables=[pd,debt,status]";
+                }
                 for (int k = 0; k < extra.nsets; k++)
-                    sets[5 + k] = extra.sets[k];
-                cr_status st = cr_experiment_load(NULL, sets, 5 + extra.nsets, &p, NULL, &d);
+                    sets[n++] = extra.sets[k];
+                cr_params p;
+                char *yaml = NULL;
+                cr_diag d;
+                cr_diag_clear(&d);
+                cr_status st = cr_experiment_load(NULL, sets, n, &p, &yaml, &d);
+                cr_bench_opts o = {
+                    .params = &p,
+                    .scenario = scen[ci].name,
+                    .mode = scen[ci].mode,
+                    .threads = (int)thread_list[ti],
+                    .parallel = parallel,
+                    .output = output,
+                    .config_yaml = yaml,
+                    .roofline = roofline,
+                };
                 cr_bench_result r;
                 if (st == CR_OK)
-                    st = cr_bench_run(&p, modes[mi], thread_list[ti], &r, &d);
+                    st = cr_bench_run(&o, &r, &d);
+                free(yaml);
                 if (st != CR_OK)
                     return fail(st, &d);
                 cr_bench_print_row(&r, stdout);
@@ -834,6 +951,8 @@ static int cmd_meanfield(int argc, char **argv)
         return fail(st, &d);
     if (out && strcmp(out, "-") == 0)
         out = NULL; /* standard output */
+    if (out && check_output(out, false))
+        return 2;
     if (out && !force && file_exists(out)) {
         fprintf(stderr,
                 "credere: %s: output exists; use --force to replace it (nothing was written)\n",
@@ -886,8 +1005,11 @@ static int cmd_meanfield(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "credere: %s takes no arguments, got '%s'\n(see 'credere --help')\n",
+                argv[0], argv[1]);
+        return 2;
+    }
     char libs[256];
     cr_library_versions(libs, sizeof libs);
     printf("credere %s (git %s)\n%s, %s build\n%s, MPI: %s\n", CR_VERSION_STRING, CR_GIT_REVISION,
@@ -946,6 +1068,7 @@ static const command commands[] = {
      "  --csv DIR          also write CSV tables (DIR is created; --force replaces files)\n"
      "  --level L          confidence level of the intervals (default 0.95)\n"
      "  --bootstrap B      resamples of the Sobol indices' intervals (default 1000)\n"
+     "  --force            replace existing CSV files in DIR\n"
      "  -q, --quiet        print nothing but errors and warnings\n"
      "\n"
      "Per cell and metric: mean, sd, t interval, quantiles. Paired differences of each\n"
@@ -993,8 +1116,13 @@ static const command commands[] = {
      "into one results file. Checks that every part holds the same experiment (resolved\n"
      "configuration and seed) and that every unit is in exactly one part; the merged\n"
      "file's datasets are the same bits as one run's. Its `history` attribute records\n"
-     "the parts. Exit status 2, writing nothing, when a part is missing, repeated, from\n"
-     "another experiment or not a results file.\n",
+     "the parts.\n"
+     "\n"
+     "  -o, --output FILE   the merged results file\n"
+     "  --force             replace an existing output file\n"
+     "\n"
+     "Exit status: 0 done, 1 runtime failure, 2 bad usage, or (writing nothing) a part\n"
+     "that is missing, repeated, from another experiment or not a results file.\n",
      cmd_merge},
     {"check", "validate an experiment file and print the resolved configuration",
      "usage: credere check EXP.yaml [--set dotted.key=VALUE]...\n"
@@ -1012,7 +1140,8 @@ static const command commands[] = {
      "\n"
      "Lists every financing mode and preset with the shares of a loss among holders,\n"
      "or prints one in full: channels, loss sharing, its intermediaries, the waterfall\n"
-     "layer by layer, its main parameters and the sources of a preset's numbers.\n",
+     "layer by layer, its main parameters and the sources of a preset's numbers.\n"
+     "Exit status 2 for an unknown name (with a suggestion when one is close).\n",
      cmd_modes},
     {"info", "print a results file's provenance and completion",
      "usage: credere info OUT.h5\n"
@@ -1068,18 +1197,47 @@ static const command commands[] = {
      "Exit status: 0 done, 1 runtime failure, 2 bad usage or experiment file (for one\n"
      "whose project choice is not learned by imitation, too).\n",
      cmd_meanfield},
-    {"bench", "measure simulation speed (no output file)",
-     "usage: credere bench [--modes M1,M2,...] [--smes N] [--periods T] [--threads N]\n"
-     "                     [--replications R] [--set dotted.key=VALUE]...\n"
+    {"bench", "measure simulation speed against the roofline reference",
+     "usage: credere bench [--scenario S1,S2,...] [--smes N1,N2,...] [--periods T]\n"
+     "                     [--threads T1,T2,...] [--replications R]\n"
+     "                     [--parallel auto|units|agents] [--output none|metrics|panel]\n"
+     "                     [--roofline | --no-roofline] [--set dotted.key=VALUE]...\n"
      "\n"
-     "Times the simulation in memory (no output file) and prints SME-periods per second,\n"
-     "nanoseconds per SME-period and thread, bytes of state per SME and peak memory, for\n"
-     "each mode (default: direct). Without --smes and --threads: 10^5 and 10^6 SMEs with\n"
-     "1 thread and all threads; periods default 20. --set changes any key of the\n"
-     "experiment file, e.g. --set network.generator=groups for contagion.\n"
-     "See bench/README.md and bench/RESULTS.md.\n",
+     "Times each scenario x size x thread count and prints one row per run: seconds,\n"
+     "SME-periods per second, nanoseconds per SME-period and thread, bytes of state per\n"
+     "SME, peak resident memory, random streams and raw draws per SME-period, the\n"
+     "output's share of the run and the speed as a fraction of the roofline reference\n"
+     "(the same streams, draws and bytes of state per SME-period with nothing else,\n"
+     "measured in the same run). Without options: the standard subset, scenarios\n"
+     "direct, alliance and stress at 10^5 and 10^6 SMEs, 20 periods, on 1 thread and\n"
+     "on all threads.\n"
+     "\n"
+     "  --scenario LIST       direct, alliance, stress (the alliance with guarantee\n"
+     "                        circles carrying contagion and every strategic behaviour)\n"
+     "                        or any financing mode (credere modes); --modes is the same\n"
+     "  --smes LIST           SMEs (default 100000,1000000)\n"
+     "  --periods T           periods per replication (default 20; no burn-in)\n"
+     "  --threads LIST        thread counts (default 1 and all threads)\n"
+     "  --replications R      replications (default 1)\n"
+     "  --parallel MODE       units: replications in parallel, one thread each; agents:\n"
+     "                        one at a time, its SMEs over the threads; auto (default):\n"
+     "                        as credere run\n"
+     "  --output KIND         none (default): in memory; metrics: also the whole run of\n"
+     "                        credere run with its results file in $TMPDIR (removed), the\n"
+     "                        row's time being that run's; panel: the same with a panel\n"
+     "                        of every SME, 3 variables, every period. out-share: the run's\n"
+     "                        time beyond the in-memory set-up and units (without panel)\n"
+     "  --no-roofline         skip the roofline reference (on by default)\n"
+     "  --set KEY=VALUE       change any key of the experiment file (after the scenario's)\n"
+     "\n"
+     "bench/suite.sh runs the full suite; see bench/README.md and bench/RESULTS.md.\n",
      cmd_bench},
-    {"help", "show help for a command", "usage: credere help [COMMAND]\n", cmd_help},
+    {"help", "show help for a command",
+     "usage: credere help [COMMAND]\n"
+     "\n"
+     "Lists the commands, or prints COMMAND's help (the same as\n"
+     "credere COMMAND --help). Exit status 2 for an unknown command.\n",
+     cmd_help},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -1111,6 +1269,8 @@ static int cmd_help(int argc, char **argv)
     if (argc > 1) {
         if (is_help(argv[1]))
             return print_help("help");
+        if (argc > 2)
+            return usage_error("help", "unexpected argument '%s' (one command)", argv[2]);
         const command *c = find_command(argv[1]);
         if (!c)
             return usage_error("help", "unknown command '%s'", argv[1]);

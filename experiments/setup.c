@@ -99,7 +99,12 @@ void cr_experiment_keys_markdown(FILE *out)
         [CR_FT_TABLE] = "list of layers",
     };
     const cr_schema *schema = cr_params_schema();
-    const cr_table_desc *table = NULL;
+    /* the item keys of each kind of table (a waterfall's layers, a design's
+     * parameters), once per kind, after the first key that holds it */
+    enum { MAX_TABLES = 8 };
+    const cr_table_desc *tables[MAX_TABLES];
+    const char *holder[MAX_TABLES];
+    size_t ntables = 0;
     fprintf(out, "| key | type | default | allowed | units | meaning |\n");
     fprintf(out, "|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < schema->nfields; i++) {
@@ -108,13 +113,23 @@ void cr_experiment_keys_markdown(FILE *out)
         format_range(f, range, sizeof range);
         fprintf(out, "| `%s` | %s | `%s` | %s | %s | %s |\n", f->path, type_names[f->type], f->def,
                 range, f->units && f->units[0] ? f->units : "", f->doc);
-        if (f->type == CR_FT_TABLE && !table)
-            table = f->table;
+        if (f->type != CR_FT_TABLE)
+            continue;
+        size_t k = 0;
+        while (k < ntables && tables[k] != f->table)
+            k++;
+        if (k == ntables && ntables < MAX_TABLES) {
+            tables[ntables] = f->table;
+            holder[ntables++] = f->path;
+        }
     }
-    if (table) {
-        fprintf(out, "\nKeys of one layer (an item of a `waterfall` list):\n\n");
+    for (size_t k = 0; k < ntables; k++) {
+        const char *last = strrchr(holder[k], '.');
+        fprintf(out, "\nKeys of one item of a `%s` list (e.g. `%s`):\n\n",
+                last ? last + 1 : holder[k], holder[k]);
         fprintf(out, "| key | type | default | allowed | units | meaning |\n");
         fprintf(out, "|---|---|---|---|---|---|\n");
+        const cr_table_desc *table = tables[k];
         for (size_t i = 0; i < table->nfields; i++) {
             const cr_field *f = &table->fields[i];
             char range[256];

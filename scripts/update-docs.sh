@@ -2,6 +2,7 @@
 # Regenerates the tables of the docs that come from the program:
 #   docs/experiment-file.md  between <!-- keys:begin --> and <!-- keys:end -->
 #   docs/format.md           between <!-- metrics:begin ... --> and <!-- metrics:end -->
+#   docs/credere.1           the manual page, from the help texts (scripts/make-man.sh)
 # usage: scripts/update-docs.sh [BUILD_DIR]   (tests/test_docs.sh checks they agree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,5 @@ replace() { # FILE BEGIN-REGEX END-REGEX COMMAND...
 }
 replace docs/experiment-file.md '<!-- keys:begin' '<!-- keys:end' "$CREDERE" check --keys
 replace docs/format.md '<!-- metrics:begin' '<!-- metrics:end' "$CREDERE" check --metrics
+bash scripts/make-man.sh "$CREDERE" docs/credere.1
 echo "docs tables regenerated from $CREDERE"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Command-line behaviour: bad experiment files and options (message, exit status 2,
-# no output created or changed), refusing to overwrite, --help for every command,
-# --version, modes, check, info, interruption.
+# Command-line behaviour: refusing to overwrite, --help for every command,
+# --version, modes, check, info, interruption. Bad experiment files, options and
+# results files are the catalog of tests/test_bad_inputs.sh (tests/bad-inputs/).
 # usage: test_cli.sh CREDERE SOURCE_DIR WORK_DIR
 set -u
 CREDERE=$1; SRC=$2; WORK=$3
@@ -9,46 +9,7 @@ rm -rf "$WORK"; mkdir -p "$WORK"; cd "$WORK" || exit 1
 # shared: fail, expect, the fails and checks counters
 . "$(dirname "$(readlink -f "$0")")/lib/cli.bash"
 
-BAD=$SRC/tests/bad-inputs
-sentinel() { printf 'not touched\n' > "$1"; }
-# --- every bad experiment file: check and run, no output created, existing untouched
-while IFS='|' read -r file code frags; do
-  file=$(echo "$file" | xargs); code=$(echo "$code" | xargs); frags=$(echo "$frags" | sed 's/^ *//; s/ *$//')
-  case "$file" in ''|\#*) continue ;; esac
-  expect "$code" "$frags" -- check "$BAD/$file"
-  rm -f new.h5
-  expect "$code" "$frags" -- run "$BAD/$file" -o new.h5 --quiet
-  [ -e new.h5 ] && fail "$file: run created new.h5"
-  sentinel old.h5
-  expect "$code" "$frags" -- run "$BAD/$file" -o old.h5 --force --quiet
-  [ "$(cat old.h5)" = "not touched" ] || fail "$file: run --force changed old.h5"
-done < "$BAD/cases.txt"
-
-# --- files that cannot be read
-expect 2 "nonexistent.yaml: cannot open: No such file or directory" -- check nonexistent.yaml
-mkdir -p adir
-expect 2 "adir: cannot open" -- check adir
-expect 2 "adir: cannot open" -- run adir -o x.h5 --quiet
-[ -e x.h5 ] && fail "unreadable experiment created x.h5"
-
-# --- --set errors
 Q=$SRC/experiments/quickstart.yaml
-expect 2 "--set economy.sytemic_loading=0.4: unknown key && did you mean 'economy.systemic_loading'" -- check "$Q" --set economy.sytemic_loading=0.4
-expect 2 "--set economy.systemic_loading=abc: expected a number, got 'abc'" -- check "$Q" --set economy.systemic_loading=abc
-expect 2 "--set economy.systemic_loading=1.5" -- check "$Q" --set economy.systemic_loading=1.5
-expect 2 "missing '='" -- check "$Q" --set economy.systemic_loading
-expect 2 "the squared loadings sum to" -- check "$Q" --set economy.sector_loading=0.99
-expect 2 "population.pd.mean" -- check "$Q" --set population.pd.mean=1.2
-
-# --- bad options
-expect 2 "unknown option '--bogus'" -- run "$Q" --bogus
-expect 2 "--threads needs a positive integer" -- run "$Q" --threads 0
-expect 2 "--threads needs a positive integer" -- run "$Q" --threads abc
-expect 2 "missing the experiment file" -- run
-expect 2 "-o needs a file name" -- run "$Q" -o
-expect 2 "unknown command 'rnu'; did you mean 'run'" -- rnu
-expect 2 "unknown mode 'direkt'; did you mean 'direct'" -- modes direkt
-expect 2 "missing the results file" -- info
 
 # --- help and version for every command
 for c in run check modes info bench help; do
@@ -91,8 +52,6 @@ cmp -s r.h5 r.copy || fail "refused run changed r.h5"
 grep -q "status: *complete" info.txt || fail "info: status"
 grep -q "units done: *8 of 8" info.txt || fail "info: completion"
 grep -q "seed: *20261127" info.txt || fail "info: seed"
-expect 2 "not a credere results file" -- info "$Q"
-expect 2 "cannot open" -- info missing.h5
 # non-tty progress: plain lines
 "$CREDERE" run "$Q" -o p.h5 "${SMALL[@]}" > /dev/null 2> prog.txt || fail "run with progress"
 grep -q "^progress: 100.0%" prog.txt || fail "plain progress line missing"

@@ -49,7 +49,7 @@ expect 2 "old.csv: output exists; use --force" -- meanfield "$R" -o old.csv
 [ "$(cat old.csv)" = "not touched" ] || fail "meanfield without --force changed old.csv"
 "$CREDERE" meanfield "$R" -o old.csv --force > /dev/null || fail "--force exited $?"
 grep -q '^period,direct,joint_liability' old.csv || fail "--force did not replace old.csv"
-expect 1 "cannot write" -- meanfield "$R" -o nodir/out.csv
+expect 2 "nodir/out.csv: cannot write: the directory nodir does not exist" -- meanfield "$R" -o nodir/out.csv
 
 # --- notes where the experiment departs from the mean field's assumptions
 expect 0 "note: population.exclusion_periods is 3: the mean field replaces failed SMEs at once" -- meanfield "$R" \

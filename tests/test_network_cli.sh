@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `credere network`: good runs (CSV to standard output and to a file, HDF5 read back
-# with h5py or h5dump), refusing to overwrite, usage errors, and every bad input of
-# tests/bad-inputs/network/cases.txt (exit 2, file:line message, no output created,
-# an existing output untouched even with --force).
+# with h5py or h5dump), refusing to overwrite, and --help. Usage errors and the bad
+# inputs of tests/bad-inputs/network/cases.txt are checked by
+# tests/test_bad_inputs.sh (tests/bad-inputs/cli/cases.txt for the command line).
 # usage: test_network_cli.sh CREDERE SOURCE_DIR WORK_DIR
 set -u
 CREDERE=$1; SRC=$2; WORK=$3
@@ -105,16 +105,7 @@ else
   h5dump -a /network/debtrank/debtrank dr.h5 | grep -q "0.275" || fail "HDF5 debtrank (h5dump)"
 fi
 
-# --- usage
-expect 2 "missing --edges" -- network --nodes chain_nodes.csv --clearing
-expect 2 "missing --nodes" -- network --edges chain_edges.csv --clearing
-expect 2 "choose a measure: --clearing or --debtrank" -- network --edges chain_edges.csv --nodes chain_nodes.csv
-expect 2 "--clearing and --debtrank exclude each other" -- "${CH[@]}" --debtrank
-expect 2 "unknown option '--bogus'" -- "${CH[@]}" --bogus
-expect 2 "-o needs a file name" -- "${CH[@]}" -o
-expect 2 "--edges needs a file name" -- network --edges
-expect 2 "unexpected argument 'extra.csv'" -- "${CH[@]}" extra.csv
-expect 2 "(see 'credere network --help')" -- network
+# --- help
 for h in "network --help" "help network"; do
   checks=$((checks + 1))
   # shellcheck disable=SC2086
@@ -123,30 +114,6 @@ for h in "network --help" "help network"; do
     || fail "$h lacks the usage line"
 done
 "$CREDERE" --help | grep -q "^  network " || fail "credere --help does not list network"
-
-# --- every bad input: exit 2, the message, nothing written to stdout or created
-BAD=$SRC/tests/bad-inputs/network
-ncases=0
-while IFS='|' read -r measure edges nodes code frags; do
-  measure=$(echo "$measure" | xargs)
-  case "$measure" in ''|\#*) continue ;; esac
-  edges=$(echo "$edges" | xargs); nodes=$(echo "$nodes" | xargs); code=$(echo "$code" | xargs)
-  frags=$(echo "$frags" | sed 's/^ *//; s/ *$//')
-  ncases=$((ncases + 1))
-  args=(network --edges "$BAD/$edges" --nodes "$BAD/$nodes" "--$measure")
-  expect "$code" "$frags" -- "${args[@]}"
-  [ -s out.txt ] && fail "$edges/$nodes: output on stdout despite the error"
-  for out in new.csv new.h5; do
-    rm -f "$out"
-    expect "$code" "$frags" -- "${args[@]}" -o "$out"
-    [ -e "$out" ] && fail "$edges/$nodes: created $out"
-    printf 'not touched\n' > "$out"
-    expect "$code" "$frags" -- "${args[@]}" -o "$out" --force
-    [ "$(cat "$out")" = "not touched" ] || fail "$edges/$nodes: --force changed $out"
-    rm -f "$out"
-  done
-done < "$BAD/cases.txt"
-[ "$ncases" -ge 30 ] || fail "only $ncases bad-input cases read"
 
 echo "$checks checks, $fails failures"
 [ "$fails" = 0 ]

@@ -130,7 +130,10 @@ expect 2 "give one" -- run "$EXP" -o ref.h5 --resume --force "${SMALL[@]}"
 "$CREDERE" run "$EXP" -o other.h5 "${SMALL[@]}" --set experiment.seed=7 > /dev/null
 expect 2 "different experiments" -- merge part1.h5 other.h5 -o x.h5
 expect 2 "units are in none of the files" -- merge part1.h5 part2.h5 -o x.h5
-expect 2 "is in both part1.h5 and part1.h5" -- merge part1.h5 part1.h5 part2.h5 part3.h5 -o x.h5
+expect 2 "the part part1.h5 is given twice" -- merge part1.h5 part1.h5 part2.h5 part3.h5 -o x.h5
+cp part1.h5 dup1.h5
+expect 2 "is in both part1.h5 and dup1.h5" -- merge part1.h5 dup1.h5 part2.h5 part3.h5 -o x.h5
+rm -f dup1.h5
 expect 2 "output exists" -- merge part1.h5 part2.h5 part3.h5 -o ref.h5
 expect 2 "README.md" -- merge part1.h5 "$SRC/README.md" -o x.h5
 checks=$((checks + 1))
