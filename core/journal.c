@@ -20,7 +20,43 @@
 struct cr_journal {
     int fd;
     char *path;
+    uint64_t end; /* end of the last whole record: a failed append is cut back to it */
+    int broken;   /* a failed append could not be cut back: no more appends */
 };
+
+/* ------------------------------------------------------------------ the testing hook */
+
+static int errno_named(const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        int err;
+    } tab[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO}, {"EFBIG", EFBIG}, {"EDQUOT", EDQUOT}};
+    for (size_t k = 0; k < sizeof tab / sizeof tab[0]; k++)
+        if (strlen(tab[k].name) == n && strncmp(s, tab[k].name, n) == 0)
+            return tab[k].err;
+    return ENOSPC;
+}
+
+int cr_journal_fault(const char *name, long *value, int *err)
+{
+    const char *spec = getenv("CREDERE_FAULT");
+    size_t nlen = strlen(name);
+    for (const char *q = spec; q && *q;) {
+        size_t n = strcspn(q, ",");
+        if (n > nlen && strncmp(q, name, nlen) == 0 && q[nlen] == ':') {
+            char *end;
+            long v = strtol(q + nlen + 1, &end, 10);
+            if (value)
+                *value = v;
+            if (err)
+                *err = *end == ':' ? errno_named(end + 1, (size_t)(q + n - end - 1)) : ENOSPC;
+            return 1;
+        }
+        q += n + (q[n] == ',');
+    }
+    return 0;
+}
 
 static uint32_t crc(const void *p, size_t n)
 {
@@ -100,14 +136,18 @@ cr_status cr_journal_create(const char *path, const char *identity, cr_journal *
     int err = errno;
     free(h);
     if (!ok) {
-        if (fd >= 0)
+        if (fd >= 0) { /* a journal without its whole header would stop the next run */
             close(fd);
+            unlink(path);
+        }
         free(j);
         free(p);
-        return cr_diag_set(d, CR_EIO, "%s: cannot write the journal: %s", path, strerror(err));
+        return cr_diag_set(d, CR_EIO, "%s: cannot create the run's journal: %s", path,
+                           strerror(err));
     }
     j->fd = fd;
     j->path = p;
+    j->end = n;
     *out = j;
     return CR_OK;
 }
@@ -283,6 +323,7 @@ cr_status cr_journal_open(const char *path, const char *identity, cr_journal **o
     }
     j->fd = fd;
     j->path = p;
+    j->end = end;
     *out = j;
     return CR_OK;
 }
@@ -302,13 +343,33 @@ cr_status cr_journal_append(cr_journal *j, uint32_t type, const void *payload, s
     memcpy(b + 16, &c, 4);
     memcpy(b + 20, &zero, 4);
     memcpy(b + RECORD_HEAD, payload, len);
-    int ok = write_all(j->fd, b, n) == 0;
-    int err = errno;
+    static unsigned long appends; /* for the testing hook; appends are never concurrent */
+    long nth = 0;
+    int fault = 0, ok, err;
+    if (j->broken) {
+        free(b);
+        return cr_diag_set(d, CR_EIO,
+                           "%s: the journal ends in a torn record after a failed write; "
+                           "--resume cuts it off",
+                           j->path);
+    }
+    if (cr_journal_fault("journal_write", &nth, &fault) && (long)++appends == nth) {
+        (void)write_all(j->fd, b, n / 2); /* a write torn half-way */
+        ok = 0;
+        err = fault;
+    } else {
+        ok = write_all(j->fd, b, n) == 0;
+        err = errno;
+    }
     free(b);
-    if (!ok)
-        return cr_diag_set(d, CR_EIO, "%s: cannot append to the journal: %s", j->path,
-                           strerror(err));
-    return CR_OK;
+    if (ok) {
+        j->end += n;
+        return CR_OK;
+    }
+    /* cut a partial record off, so that the records appended later stay readable */
+    if (ftruncate(j->fd, (off_t)j->end) != 0 || lseek(j->fd, (off_t)j->end, SEEK_SET) < 0)
+        j->broken = 1;
+    return cr_diag_set(d, CR_EIO, "%s: cannot append to the journal: %s", j->path, strerror(err));
 }
 
 cr_status cr_journal_read_at(const char *path, uint64_t offset, void **payload, size_t *len,

@@ -28,7 +28,8 @@
 
 typedef struct cr_journal cr_journal;
 
-/* Creates (or truncates) the journal at path with this identity, ready to append. */
+/* Creates (or truncates) the journal at path with this identity, ready to append.
+ * When its header cannot be written the file is removed. */
 cr_status cr_journal_create(const char *path, const char *identity, cr_journal **out, cr_diag *d);
 
 /* Called for each valid record in file order: offset of the record, its type and
@@ -48,7 +49,9 @@ cr_status cr_journal_scan(const char *path, const char *identity, cr_journal_vis
  * cutting off a torn last record. */
 cr_status cr_journal_open(const char *path, const char *identity, cr_journal **out, cr_diag *d);
 
-/* Appends one record (one write call) and returns once the kernel has it. */
+/* Appends one record (one write call) and returns once the kernel has it. When the
+ * write fails (a full disk, a file-size limit), the partial record is cut off again,
+ * so the journal keeps every record appended before and after. */
 cr_status cr_journal_append(cr_journal *j, uint32_t type, const void *payload, size_t len,
                             cr_diag *d);
 
@@ -58,6 +61,19 @@ cr_status cr_journal_read_at(const char *path, uint64_t offset, void **payload, 
 
 /* The identity text stored in the journal at path (malloc'd; caller frees). */
 cr_status cr_journal_identity(const char *path, char **identity, cr_diag *d);
+
+/* Testing hook (docs/reliability.md): faults injected on purpose, for the tests of
+ * what a run does when a write fails. The environment variable CREDERE_FAULT holds a
+ * comma-separated list of NAME:N or NAME:N:ERRNO (ERRNO one of ENOSPC, the default,
+ * EIO, EFBIG, EDQUOT). Returns 1 and sets *value and *err (either may be NULL) when
+ * NAME is listed, else 0. Unset, it costs one getenv per call. The faults:
+ *   journal_write:N   the N-th journal append of the process writes half its record
+ *                     and fails with ERRNO (the first append is the run's note)
+ *   assembly_write:N  the N-th unit written into a results file fails (core/results.h)
+ *   slow_assembly:MS, slow_unit:MS  the runner sleeps MS ms after each unit it writes
+ *                     into the results file, or appends to the journal (to make these
+ *                     windows wide enough for a test to send a signal in them) */
+int cr_journal_fault(const char *name, long *value, int *err);
 
 /* Flushes to disk (fsync) and closes; *j becomes NULL. Safe on NULL. */
 cr_status cr_journal_close(cr_journal **j, cr_diag *d);

@@ -34,6 +34,7 @@
 #include <libfyaml.h>
 
 #include "cr_buildinfo.h"
+#include "core/journal.h"
 #include "core/results_impl.h"
 
 #define CR_STR2(x) #x
@@ -81,12 +82,23 @@ static herr_t innermost_cb(unsigned n, const H5E_error2_t *e, void *data)
 }
 
 /* The innermost message of the default error stack ("" if none). Must be called
- * right after the failing call: every HDF5 API call clears the stack. */
+ * right after the failing call: every HDF5 API call clears the stack. A failed
+ * system call's message ("file write failed: time = ..., errno = 28, error message =
+ * 'No space left on device', buf = ...") is shortened to its first words and the
+ * system's error ("file write failed: No space left on device"). */
 static void h5_innermost(char *buf, size_t len)
 {
     walk_buf w = {buf, len};
     buf[0] = '\0';
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_cb, &w);
+    const char *key = "error message = '", *m = strstr(buf, key), *colon = strchr(buf, ':');
+    if (m && colon && colon < m) {
+        m += strlen(key);
+        size_t n = strcspn(m, "'"), head = (size_t)(colon - buf);
+        memmove(buf + head + 2, m, n); /* m lies after buf + head + 2 */
+        buf[head + 1] = ' ';
+        buf[head + 2 + n] = '\0';
+    }
 }
 
 /* Records an HDF5 failure "PATH: WHAT: innermost HDF5 message" with status s. */
@@ -472,19 +484,26 @@ static int create_progress(cr_i_results_ctx *c, cr_results *r, const cr_results_
     return r->done >= 0 ? 0 : -1;
 }
 
-/* Closes every id of r and frees it (no status: used on failure paths too). */
-static herr_t release(cr_results *r)
+/* Closes every id of r and frees it (no status: used on failure paths too). Closing
+ * writes what HDF5 still caches, so it can fail as any write: why (the innermost HDF5
+ * message of the first failure, with the system's error) goes to why[len] when why is
+ * not NULL. */
+static herr_t release(cr_results *r, char *why, size_t len)
 {
     herr_t rc = 0;
-    for (size_t m = 0; m < r->nmetrics; m++)
-        if (r->metric[m] >= 0 && H5Dclose(r->metric[m]) < 0)
+    for (size_t m = 0; m <= r->nmetrics + 2; m++) {
+        hid_t *id = m < r->nmetrics        ? &r->metric[m]
+                    : m == r->nmetrics     ? &r->done
+                    : m == r->nmetrics + 1 ? &r->events
+                                           : &r->file;
+        if (*id < 0)
+            continue;
+        if ((id == &r->file ? H5Fclose(*id) : H5Dclose(*id)) < 0 && rc == 0) {
             rc = -1;
-    if (r->done >= 0 && H5Dclose(r->done) < 0)
-        rc = -1;
-    if (r->events >= 0 && H5Dclose(r->events) < 0)
-        rc = -1;
-    if (r->file >= 0 && H5Fclose(r->file) < 0)
-        rc = -1;
+            if (why)
+                h5_innermost(why, len);
+        }
+    }
     free(r->metric);
     free(r->path);
     free(r);
@@ -511,7 +530,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
     r->path = strdup(s->path);
     r->metric = malloc((s->nmetrics ? s->nmetrics : 1) * sizeof *r->metric);
     if (!r->path || !r->metric) {
-        release(r);
+        release(r, NULL, 0);
         return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", s->path);
     }
     for (size_t m = 0; m < s->nmetrics; m++)
@@ -522,7 +541,7 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
     r->file = H5Fcreate(s->path, s->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
     if (r->file < 0) {
         cr_i_results_note_h5(&c, CR_EIO, "cannot create");
-        release(r);
+        release(r, NULL, 0);
         if (!s->force && lstat(s->path, &sb) == 0)
             return output_exists(s->path, d);
         directory_problem(s->path, d, &c.status);
@@ -539,14 +558,14 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
              write_design(&c, r->file, s, scales[0]) == 0 &&
              create_metrics(&c, r, s, scales) == 0 && create_progress(&c, r, s, scales) == 0;
     if (ok && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {
-        cr_i_results_note_h5(&c, CR_EHDF5, "cannot flush");
+        cr_i_results_note_h5(&c, CR_EIO, "cannot write");
         ok = 0;
     }
     for (int i = 0; i < 3; i++)
         if (scales[i] >= 0)
             H5Dclose(scales[i]);
     if (!ok) {
-        release(r);
+        release(r, NULL, 0);
         unlink(s->path); /* ours: created or truncated above */
         return c.status != CR_OK ? c.status
                                  : cr_diag_set(d, CR_EHDF5, "%s: cannot create", s->path);
@@ -616,6 +635,12 @@ cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
     if (cell >= r->ncells || replication >= r->nreplications)
         return cr_diag_set(d, CR_EINVAL, "%s: unit (%zu, %zu) outside %zu cells x %zu replications",
                            r->path, cell, replication, r->ncells, r->nreplications);
+    static unsigned long writes; /* for the testing hook (core/journal.h): one writer */
+    long nth = 0;
+    int err = 0;
+    if (cr_journal_fault("assembly_write", &nth, &err) && (long)++writes == nth)
+        return cr_diag_set(d, CR_EIO, "%s: cannot write unit (%zu, %zu): %s (CREDERE_FAULT)",
+                           r->path, cell, replication, strerror(err));
     cr_i_results_quiet q = cr_i_results_quiet_begin();
     cr_status s = write_unit_impl(r, cell, replication, values, d);
     cr_i_results_quiet_end(q);
@@ -632,7 +657,7 @@ cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d)
     cr_i_results_ctx c = {r->path, d, CR_OK};
     cr_i_results_quiet q = cr_i_results_quiet_begin();
     if (put_str_attr(&c, r->file, "status", status) == 0 && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        cr_i_results_note_h5(&c, CR_EIO, "cannot flush");
+        cr_i_results_note_h5(&c, CR_EIO, "cannot write");
     cr_i_results_quiet_end(q);
     return c.status;
 }
@@ -642,15 +667,41 @@ cr_status cr_results_close(cr_results **r, cr_diag *d)
     if (!r || !*r)
         return CR_OK;
     char *path = strdup((*r)->path);
+    char why[512] = "";
     cr_i_results_quiet q = cr_i_results_quiet_begin();
-    herr_t rc = release(*r);
+    herr_t rc = release(*r, why, sizeof why);
     cr_i_results_quiet_end(q);
     *r = NULL;
     cr_status s = CR_OK;
     if (rc < 0)
-        s = cr_diag_set(d, CR_EHDF5, "%s: cannot close the results file", path ? path : "results");
+        s = cr_diag_set(d, CR_EIO, "%s: cannot write the results file%s%s", path ? path : "results",
+                        why[0] ? ": " : "", why);
     free(path);
     return s;
+}
+
+void cr_results_setup(void)
+{
+    H5dont_atexit();
+}
+
+int cr_results_is_complete(const char *path)
+{
+    struct stat sb;
+    if (!path || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    char *format = f >= 0 ? cr_i_results_str_attr(f, "format") : NULL;
+    char *status = format ? cr_i_results_str_attr(f, "status") : NULL;
+    int complete =
+        format && status && strcmp(format, CR_FORMAT_NAME) == 0 && strcmp(status, "complete") == 0;
+    free(format);
+    free(status);
+    if (f >= 0)
+        H5Fclose(f);
+    cr_i_results_quiet_end(q);
+    return complete;
 }
 
 /* ------------------------------------------------------------------ provenance */

@@ -78,7 +78,9 @@ typedef struct cr_results cr_results;
 cr_status cr_results_create(const cr_results_spec *spec, cr_results **out, cr_diag *d);
 
 /* Writes one completed unit: values[m * nperiods + t] for metric m and period t;
- * then marks /progress/done[cell, replication] = 1 (not flushed: close the file). */
+ * then marks /progress/done[cell, replication] = 1 (not flushed: close the file).
+ * Testing hook: CREDERE_FAULT=assembly_write:N makes the N-th call of the process
+ * fail (core/journal.h). */
 cr_status cr_results_write_unit(cr_results *r, size_t cell, size_t replication,
                                 const double *values, cr_diag *d);
 
@@ -133,8 +135,21 @@ cr_status cr_results_read_panel_unit(const char *path, size_t cell, size_t repli
 /* Sets the root `status` attribute ("running", "interrupted", "failed", "complete"). */
 cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d);
 
-/* Closes the file and frees r; *r becomes NULL. Safe on NULL. */
+/* Closes the file and frees r; *r becomes NULL. Safe on NULL. Closing writes what
+ * HDF5 still holds in its caches: a full disk shows here as CR_EIO, with the
+ * system's error in the message. */
 cr_status cr_results_close(cr_results **r, cr_diag *d);
+
+/* Call before any other HDF5 call of the process (a later call does nothing): HDF5
+ * then does not close its files again at exit. HDF5 1.10 crashes at exit when the
+ * close of a file failed, as it does on a full disk or at a file-size limit, and
+ * this library closes every file it opens. */
+void cr_results_setup(void);
+
+/* 1 when path is a credere results file with status "complete", else 0 (also when
+ * it is missing or unreadable). The runner never replaces such a file with an
+ * unfinished one. */
+int cr_results_is_complete(const char *path);
 
 /* Prints a human-readable summary of a results file: provenance attributes,
  * design (cells and their modes/parameters), metrics, and completion

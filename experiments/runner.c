@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/journal.h"
 #include "core/loop.h"
@@ -32,6 +33,35 @@ static volatile sig_atomic_t stop_requested = 0;
 void cr_runner_request_stop(void)
 {
     stop_requested = 1;
+}
+
+/* Testing hooks slow_assembly and slow_unit (core/journal.h): sleeps their ms. */
+static void fault_sleep(const char *name)
+{
+    long ms = 0;
+    if (cr_journal_fault(name, &ms, NULL) && ms > 0) {
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL); /* a signal ends it early: fine */
+    }
+}
+
+/* A file-size limit (ulimit -f) must fail the write that crosses it with EFBIG, so
+ * the run ends with a message and keeps its journal, instead of the default action
+ * of SIGXFSZ (the process killed). Ignored during a run or a merge, then restored. */
+static int xfsz_ignore(struct sigaction *old)
+{
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    return sigaction(SIGXFSZ, &ign, old) == 0;
+}
+
+/* Appends text to d's message (as much as fits). */
+static void diag_append(cr_diag *d, const char *text)
+{
+    size_t n = strlen(d->msg);
+    snprintf(d->msg + n, sizeof d->msg - n, "%s", text);
 }
 
 void cr_run_summary_free(cr_run_summary *s)
@@ -272,13 +302,20 @@ static const cr_var_desc degree_cols[3] = {
     {"guarantors", "SMEs", "SMEs that guarantee k borrowers (out-degree)"},
 };
 
+enum {
+    ASM_ABORTABLE = 1, /* a stop request (SIGINT, SIGTERM) abandons the file: CR_EINTERRUPTED */
+    ASM_SUMMARY = 2,   /* no file: only the summary */
+};
+
 /* Writes the results file from the done units, in canonical order, into
- * R->tmppath, and renames it to out_path. Fills the summary. */
+ * R->tmppath, and renames it to out_path. Fills the summary (also when the file is
+ * abandoned: flags ASM_*). */
 static cr_status assemble(run_state *R, const char *out_path, const char *command_line,
                           const char *config_yaml, int threads, const char *status,
                           const char *shard, unit_source src, void *src_ctx, cr_run_summary *sum,
-                          cr_diag *d)
+                          cr_diag *d, int flags)
 {
+    int writing = !(flags & ASM_SUMMARY), aborted = 0;
     const cr_params *p = R->p;
     cr_design_output dout;
     cr_status st = cr_design_output_make(&R->g, &dout, d);
@@ -323,7 +360,7 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
         .compression = (int)p->output.compression,
     };
     cr_results *res = NULL;
-    if (st == CR_OK)
+    if (st == CR_OK && writing)
         st = cr_results_create(&spec, &res, d);
     /* the panel's layout (models/panel.h), the same for every unit */
     size_t pn = (size_t)p->output.panel.smes, pvar = (size_t)p->output.panel.variables.n;
@@ -340,11 +377,23 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
     for (size_t v = 0; pn && v < pvar; v++)
         pvars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
     size_t done = 0;
-    for (size_t u = 0; st == CR_OK && u < R->total; u++) {
+    for (size_t u = 0; st == CR_OK && u <= R->total; u++) {
+        if (writing && (flags & ASM_ABORTABLE) && stop_requested) {
+            cr_results_close(&res, NULL); /* abandoned: the journal has every unit */
+            remove(R->tmppath);
+            writing = 0;
+            aborted = 1;
+        }
         cr_unitrec rec;
-        if (!src(src_ctx, u, &rec, &st, d))
+        if (u == R->total || !src(src_ctx, u, &rec, &st, d))
             continue;
         size_t c = rec.cell, r = rec.replication;
+        if (!writing) {
+            summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
+            done++;
+            cr_unitrec_free(&rec);
+            continue;
+        }
         st = cr_results_write_unit(res, c, r, rec.values, d);
         if (st == CR_OK && rec.nevents)
             st = cr_results_append_events(res, c, r, rec.events, rec.nevents, d);
@@ -367,21 +416,26 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
             done++;
         }
         cr_unitrec_free(&rec);
+        fault_sleep("slow_assembly");
     }
-    if (st == CR_OK && net_info)
-        st = cr_results_write_vectors(res, "network", CR_NET_INFO_COUNT, cr_model_net_info_vars(),
-                                      net_info, d);
-    if (st == CR_OK)
-        st = cr_results_set_status(res, status, d);
-    cr_diag tmp;
-    cr_status st2 = cr_results_close(&res, st == CR_OK ? d : &tmp);
-    if (st == CR_OK)
-        st = st2;
-    if (st == CR_OK && rename(R->tmppath, out_path) != 0)
-        st = cr_diag_set(d, CR_EIO, "%s: cannot rename %s to it: %s", out_path, R->tmppath,
-                         strerror(errno));
-    if (st != CR_OK)
-        remove(R->tmppath);
+    if (writing) {
+        if (st == CR_OK && net_info)
+            st = cr_results_write_vectors(res, "network", CR_NET_INFO_COUNT,
+                                          cr_model_net_info_vars(), net_info, d);
+        if (st == CR_OK)
+            st = cr_results_set_status(res, status, d);
+        cr_diag tmp;
+        cr_status st2 = cr_results_close(&res, st == CR_OK ? d : &tmp);
+        if (st == CR_OK)
+            st = st2;
+        if (st == CR_OK && rename(R->tmppath, out_path) != 0)
+            st = cr_diag_set(d, CR_EIO, "%s: cannot rename %s to it: %s", out_path, R->tmppath,
+                             strerror(errno));
+        if (st != CR_OK)
+            remove(R->tmppath);
+    }
+    if (st == CR_OK && aborted)
+        st = cr_diag_set(d, CR_EINTERRUPTED, "%s: interrupted while writing it", out_path);
     sum->units_done = done;
     sum->sme_periods = (double)done * (double)R->periods * (double)p->population.smes;
     summary_finish(sum, R, m2);
@@ -533,6 +587,7 @@ static void journal_record(runner *X, const unsigned char *buf, size_t len)
     }
     X->done++;
     cr_progress_update(&X->prog, (double)(X->R->ndone + X->done));
+    fault_sleep("slow_unit");
 }
 
 /* Rank 0: takes the messages workers sent (blocking: until one arrives). */
@@ -604,7 +659,31 @@ static void run_units(runner *X, const size_t *mine, size_t n, int units_threads
 static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_summary *sum,
                                   cr_diag *d);
 
+/* After a failed write: where the finished units are and how to continue. */
+static void resume_hint(cr_diag *d, const run_state *R)
+{
+    char hint[5120];
+    snprintf(hint, sizeof hint,
+             "; the %zu finished unit(s) are saved in %s: once the cause is fixed, "
+             "`credere run ... --resume` continues",
+             R->ndone, R->jpath);
+    diag_append(d, hint);
+}
+
+static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *d);
+
 cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *d)
+{
+    cr_results_setup();
+    struct sigaction old;
+    int restore = xfsz_ignore(&old);
+    cr_status st = run_experiment(o, sum, d);
+    if (restore)
+        sigaction(SIGXFSZ, &old, NULL);
+    return st;
+}
+
+static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *d)
 {
     const cr_params *p = o->params;
     memset(sum, 0, sizeof *sum);
@@ -680,12 +759,23 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
             if (st == CR_OK)
                 history_add(&R, line);
         }
-        if (st == CR_OK && !already_complete) { /* the file as it stands: status running */
-            cr_run_summary tmp;
+        /* the file as it stands, status running; not when every unit is done (the
+         * final file follows at once) nor over a complete file (kept until this run
+         * completes) */
+        if (st == CR_OK && !already_complete && R.ndone < shard_units(&R) &&
+            !cr_results_is_complete(o->out_path)) {
             st = assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads, "running",
-                          shard, journal_source, &R, &tmp, d);
-            cr_run_summary_free(&tmp);
+                          shard, journal_source, &R, sum, d, ASM_ABORTABLE);
+            if (st == CR_EINTERRUPTED)
+                cr_diag_set(d, st,
+                            "%s: interrupted while writing it at the start: %zu of %zu units are "
+                            "saved in %s and `credere run ... --resume` continues",
+                            o->out_path, R.ndone, shard_units(&R), R.jpath);
+            else
+                cr_run_summary_free(sum);
         }
+        if (st != CR_OK && st != CR_EINTERRUPTED && X.jn)
+            resume_hint(d, &R);
     }
     int flags[2] = {st, already_complete};
     cr_cluster_bcast_bytes(flags, sizeof flags);
@@ -777,17 +867,37 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
         cr_diag tmp;
         if (cr_journal_scan(R.jpath, R.identity, visit_record, &R, NULL, NULL, &tmp) != CR_OK)
             R.ndone = 0;
+        char line[256], now[32];
+        utc_now(now, sizeof now);
+        snprintf(line, sizeof line, "%s failed: %zu of %zu units done (%s)", now, R.ndone,
+                 shard_units(&R), cr_status_message(st));
+        history_add(&R, line);
+        cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), &tmp); /* best effort */
     }
     cr_journal_close(&X.jn, NULL);
+    /* The finished file, or the file of what is done (never over a complete file: a run
+     * with --force keeps the earlier file until it completes). A stop request while the
+     * finished file is written abandons it: the journal has every unit, and --resume
+     * writes it. */
     cr_diag ad;
+    int kept = !complete && cr_results_is_complete(o->out_path);
     cr_status ast = assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads,
                              complete      ? "complete"
                              : st == CR_OK ? "interrupted"
                                            : "failed",
-                             shard, journal_source, &R, sum, &ad);
+                             shard, journal_source, &R, sum, &ad,
+                             complete ? ASM_ABORTABLE
+                             : kept   ? ASM_SUMMARY
+                                      : 0);
     if (ast == CR_OK && complete)
         remove(R.jpath);
-    if (st == CR_OK && ast != CR_OK) {
+    if (st == CR_OK && ast == CR_EINTERRUPTED) {
+        st = ast;
+        cr_diag_set(d, st,
+                    "%s: interrupted while writing it: all %zu units are saved in %s and "
+                    "`credere run ... --resume` writes the file",
+                    o->out_path, R.ndone, R.jpath);
+    } else if (st == CR_OK && ast != CR_OK) {
         st = ast;
         *d = ad;
     }
@@ -795,8 +905,16 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
         st = CR_EINTERRUPTED;
         cr_diag_set(d, st,
                     "%s: interrupted after %zu of %zu units (%zu this time); completed units are "
-                    "saved and `credere run ... --resume` continues",
-                    o->out_path, R.ndone, shard_units(&R), R.ndone - before);
+                    "saved%s and `credere run ... --resume` continues",
+                    o->out_path, R.ndone, shard_units(&R), R.ndone - before,
+                    kept ? " in its journal (the file still holds an earlier complete run, kept "
+                           "until this one completes)"
+                         : "");
+    }
+    if (st != CR_OK && st != CR_EINTERRUPTED) {
+        if (kept)
+            diag_append(d, " (the file still holds an earlier complete run)");
+        resume_hint(d, &R);
     }
     sum->parallel = parallel;
     sum->rank = 0;
@@ -960,8 +1078,23 @@ static int merge_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_
     return 1;
 }
 
+static cr_status merge_files(const char *const *parts, size_t nparts, const char *out_path,
+                             bool force, const char *command_line, cr_run_summary *sum, cr_diag *d);
+
 cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *out_path, bool force,
                          const char *command_line, cr_run_summary *sum, cr_diag *d)
+{
+    cr_results_setup();
+    struct sigaction old;
+    int restore = xfsz_ignore(&old);
+    cr_status st = merge_files(parts, nparts, out_path, force, command_line, sum, d);
+    if (restore)
+        sigaction(SIGXFSZ, &old, NULL);
+    return st;
+}
+
+static cr_status merge_files(const char *const *parts, size_t nparts, const char *out_path,
+                             bool force, const char *command_line, cr_run_summary *sum, cr_diag *d)
 {
     memset(sum, 0, sizeof *sum);
     double t0 = cr_now();
@@ -1081,7 +1214,7 @@ cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *ou
                          missing, R.total, first_missing / R.nrep, first_missing % R.nrep);
     if (st == CR_OK)
         st = assemble(&R, out_path, command_line, cr_results_read_attr(M.rd[0], "config"), 0,
-                      "complete", "", merge_source, &M, sum, d);
+                      "complete", "", merge_source, &M, sum, d, 0);
     sum->seconds = cr_now() - t0;
     for (size_t k = 0; k < nparts; k++) {
         if (M.rd)
