@@ -901,14 +901,18 @@ static int create_panel(cr_i_results_ctx *c, cr_results *r, size_t nvar, const c
     if (g < 0)
         return -1;
     hsize_t dims[4] = {r->ncells, r->nreplications, nt, nsme};
-    hsize_t chunk[4] = {1, 1, 1, nsme < 131072 ? nsme : 131072};
+    /* chunks of up to 64 sampled periods x 2048 SMEs (core/zchunk.h), deflate
+     * without shuffle: written precompressed by cr_results_write_panel_chunks */
+    size_t ct, cu;
+    cr_zchunk_shape(nt, nsme, &ct, &cu);
+    hsize_t chunk[4] = {1, 1, ct, cu};
     double nan = NAN;
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     int ok = dcpl >= 0 && H5Pset_chunk(dcpl, 4, chunk) >= 0 &&
              H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) >= 0 &&
              H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0;
     if (ok && r->compression > 0)
-        ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)r->compression) >= 0;
+        ok = H5Pset_deflate(dcpl, (unsigned)r->compression) >= 0;
     hsize_t n1 = nt, n2 = nsme;
     hid_t ds = ok ? make_dataset(c, g, "panel", "period_sampled", H5T_IEEE_F64LE, 1, &n1,
                                  H5P_DEFAULT, NULL, "period", "simulation period of each sample")
@@ -938,22 +942,25 @@ static int create_panel(cr_i_results_ctx *c, cr_results *r, size_t nvar, const c
 }
 
 static cr_status write_panel_impl(cr_results *r, size_t cell, size_t rep, size_t nvar,
-                                  const cr_var_desc *vars, size_t nt, size_t nsme,
-                                  const double *periods, const double *slots, const double *values,
-                                  cr_diag *d)
+                                  const cr_var_desc *vars, const double *periods,
+                                  const double *slots, const cr_zchunks *z, cr_diag *d)
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
     if (H5Lexists(r->file, "panel", H5P_DEFAULT) <= 0 &&
-        create_panel(&c, r, nvar, vars, nt, nsme, periods, slots) < 0)
+        create_panel(&c, r, nvar, vars, z->nt, z->nu, periods, slots) < 0)
         return c.status;
-    hsize_t dims[4] = {r->ncells, r->nreplications, nt, nsme};
-    hsize_t start[4] = {cell, rep, 0, 0}, count[4] = {1, 1, nt, nsme};
     char name[256];
+    const size_t per_var = z->nct * z->ncu;
     for (size_t v = 0; v < nvar; v++) {
         snprintf(name, sizeof name, "panel/%s", vars[v].name);
         hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
-        int ok = ds >= 0 && write_slab(&c, ds, 4, dims, start, count, nt * nsme, H5T_NATIVE_DOUBLE,
-                                       values + v * nt * nsme, name) == 0;
+        int ok = ds >= 0;
+        for (size_t k = 0; ok && k < per_var; k++) {
+            size_t i = v * per_var + k;
+            hsize_t off[4] = {cell, rep, (k / z->ncu) * z->ct, (k % z->ncu) * z->cu};
+            ok = H5Dwrite_chunk(ds, H5P_DEFAULT, z->mask[i], off, z->off[i + 1] - z->off[i],
+                                z->buf + z->off[i]) >= 0;
+        }
         if (ds >= 0)
             H5Dclose(ds);
         if (!ok) {
@@ -965,17 +972,38 @@ static cr_status write_panel_impl(cr_results *r, size_t cell, size_t rep, size_t
     return CR_OK;
 }
 
+cr_status cr_results_write_panel_chunks(cr_results *r, size_t cell, size_t replication, size_t nvar,
+                                        const cr_var_desc *vars, size_t nt, size_t nsme,
+                                        const double *periods, const double *slots,
+                                        const cr_zchunks *z, cr_diag *d)
+{
+    if (!r || cell >= r->ncells || replication >= r->nreplications || !nvar || !nt || !nsme)
+        return cr_diag_set(d, CR_EINVAL, "results: bad panel write");
+    if (z->nvar != nvar || z->nt != nt || z->nu != nsme || z->level != r->compression)
+        return cr_diag_set(d, CR_EINVAL,
+                           "results: a panel compressed as %zu x %zu x %zu at level %d, not "
+                           "%zu x %zu x %zu at level %d",
+                           z->nvar, z->nt, z->nu, z->level, nvar, nt, nsme, r->compression);
+    cr_i_results_quiet q = cr_i_results_quiet_begin();
+    cr_status st = write_panel_impl(r, cell, replication, nvar, vars, periods, slots, z, d);
+    cr_i_results_quiet_end(q);
+    return st;
+}
+
 cr_status cr_results_write_panel(cr_results *r, size_t cell, size_t replication, size_t nvar,
                                  const cr_var_desc *vars, size_t nt, size_t nsme,
                                  const double *periods, const double *slots, const double *values,
                                  cr_diag *d)
 {
-    if (!r || cell >= r->ncells || replication >= r->nreplications || !nvar || !nt || !nsme)
+    if (!r)
         return cr_diag_set(d, CR_EINVAL, "results: bad panel write");
-    cr_i_results_quiet q = cr_i_results_quiet_begin();
-    cr_status st =
-        write_panel_impl(r, cell, replication, nvar, vars, nt, nsme, periods, slots, values, d);
-    cr_i_results_quiet_end(q);
+    cr_zchunks z;
+    cr_status st = cr_zchunks_make(&z, values, nvar, nt, nsme, r->compression, NAN, 1);
+    if (st != CR_OK)
+        return cr_diag_set(d, st, "out of memory for the panel");
+    st = cr_results_write_panel_chunks(r, cell, replication, nvar, vars, nt, nsme, periods, slots,
+                                       &z, d);
+    cr_zchunks_free(&z);
     return st;
 }
 

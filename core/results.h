@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "core/status.h"
+#include "core/zchunk.h"
 
 #define CR_FORMAT_NAME "credere-results"
 #define CR_FORMAT_VERSION 1
@@ -119,11 +120,20 @@ cr_status cr_results_append_events(cr_results *r, size_t cell, size_t replicatio
  * periods x nsme SMEs] in values[(v * nt + tp) * nsme + j]. The first call creates
  * /panel: /panel/period_sampled [nt], /panel/sme [nsme] (slots), and
  * /panel/<var> float64 [cell, replication, period_sampled, sme] (fill NaN, chunked
- * one sampled period of up to 131072 SMEs, compressed like the metrics). */
+ * [1, 1, up to 64 sampled periods, up to 2048 SMEs] (core/zchunk.h), deflate at
+ * output.compression without shuffle). Compresses with one thread. */
 cr_status cr_results_write_panel(cr_results *r, size_t cell, size_t replication, size_t nvar,
                                  const cr_var_desc *vars, size_t nt, size_t nsme,
                                  const double *periods, const double *slots, const double *values,
                                  cr_diag *d);
+
+/* The same, from chunks compressed by cr_zchunks_make (at the file's compression
+ * level, of nvar x nt x nsme values): copied into the file as they are (H5Dwrite_chunk),
+ * so compression happens where the unit ran, in parallel. */
+cr_status cr_results_write_panel_chunks(cr_results *r, size_t cell, size_t replication, size_t nvar,
+                                        const cr_var_desc *vars, size_t nt, size_t nsme,
+                                        const double *periods, const double *slots,
+                                        const cr_zchunks *z, cr_diag *d);
 
 /* Reads one unit's panel back (credere merge), in the layout of
  * cr_results_write_panel; CR_EINPUT when /panel or a variable is missing or of

@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include <errno.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -406,11 +407,16 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
         if (st == CR_OK && rec.degree_rows)
             st = cr_results_write_table(res, "network", "degrees_replication_0", rec.degree_rows, 3,
                                         degree_cols, rec.degrees, d);
-        if (st == CR_OK && pn && rec.npanel != pvar * pt * pn)
-            st = cr_diag_set(d, CR_EINPUT, "unit (%zu, %zu): its panel has %zu values, not %zu", c,
-                             r, rec.npanel, pvar * pt * pn);
+        if (st == CR_OK && pn &&
+            (!rec.has_panel || rec.panel.nvar != pvar || rec.panel.nt != pt || rec.panel.nu != pn ||
+             rec.panel.level != (int)p->output.compression))
+            st = cr_diag_set(d, CR_EINPUT,
+                             "unit (%zu, %zu): its panel is not %zu variables x %zu periods x "
+                             "%zu SMEs at compression %d",
+                             c, r, pvar, pt, pn, (int)p->output.compression);
         if (st == CR_OK && pn)
-            st = cr_results_write_panel(res, c, r, pvar, pvars, pt, pn, pper, pslot, rec.panel, d);
+            st = cr_results_write_panel_chunks(res, c, r, pvar, pvars, pt, pn, pper, pslot,
+                                               &rec.panel, d);
         if (st == CR_OK) {
             summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
             done++;
@@ -555,10 +561,18 @@ static cr_status run_unit(runner *X, worker *w, size_t u)
         }
     }
     if (m->panel) {
-        rec.npanel = m->panel_nvar * m->panel_periods * m->panel_n;
-        rec.panel = m->panel;
+        /* compressed here, by the threads that ran the unit (core/zchunk.h) */
+        st = cr_zchunks_make(&rec.panel, m->panel, m->panel_nvar, m->panel_periods, m->panel_n,
+                             (int)R->p->output.compression, NAN, X->threads_inner);
+        if (st != CR_OK) {
+            free(edges);
+            free(deg);
+            return cr_diag_set(d, st, "out of memory for the panel");
+        }
+        rec.has_panel = 1;
     }
     st = cr_unitrec_pack(&rec, &w->buf, &w->cap, &w->len, d);
+    cr_zchunks_free(&rec.panel);
     free(edges);
     free(deg);
     return st;
@@ -1065,11 +1079,18 @@ static int merge_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_
         cr_var_desc vars[CR_STRLIST_MAX];
         for (size_t v = 0; v < pvar; v++)
             vars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
-        rec->npanel = pvar * pt * pn;
-        rec->panel = malloc((rec->npanel + 1) * sizeof *rec->panel);
-        *st = rec->panel ? cr_results_read_panel_unit(M->paths[k], rec->cell, rec->replication,
-                                                      pvar, vars, pt, pn, rec->panel, d)
-                         : cr_diag_set(d, CR_ENOMEM, "out of memory");
+        double *raw = malloc((pvar * pt * pn + 1) * sizeof *raw);
+        *st = raw ? cr_results_read_panel_unit(M->paths[k], rec->cell, rec->replication, pvar, vars,
+                                               pt, pn, raw, d)
+                  : cr_diag_set(d, CR_ENOMEM, "out of memory");
+        if (*st == CR_OK) {
+            *st = cr_zchunks_make(&rec->panel, raw, pvar, pt, pn, (int)p->output.compression, NAN,
+                                  omp_get_max_threads());
+            if (*st != CR_OK)
+                cr_diag_set(d, *st, "out of memory for the panel");
+            rec->has_panel = *st == CR_OK;
+        }
+        free(raw);
         if (*st != CR_OK) {
             cr_unitrec_free(rec);
             return 0;

@@ -9,7 +9,8 @@
 static size_t packed_size(const cr_unitrec *u)
 {
     return 16 + (size_t)u->nmetrics * u->nperiods * 8 + 8 + u->nevents * EVENT_BYTES + 8 +
-           u->nnet * 8 + 16 + (u->edge_rows + u->degree_rows) * 3 * 8 + 8 + u->npanel * 8;
+           u->nnet * 8 + 16 + (u->edge_rows + u->degree_rows) * 3 * 8 + 8 +
+           (u->has_panel ? cr_zchunks_packed_size(&u->panel) : 0);
 }
 
 #define PUT(p, x)                                                                                  \
@@ -62,11 +63,10 @@ cr_status cr_unitrec_pack(const cr_unitrec *u, unsigned char **buf, size_t *cap,
     if (dr)
         memcpy(p, u->degrees, dr * 3 * 8);
     p += dr * 3 * 8;
-    uint64_t np = u->npanel;
+    uint64_t np = u->has_panel ? cr_zchunks_packed_size(&u->panel) : 0;
     PUT(p, np);
     if (np)
-        memcpy(p, u->panel, np * 8);
-    p += np * 8;
+        p = cr_zchunks_pack(&u->panel, p);
     *len = (size_t)(p - *buf);
     return CR_OK;
 }
@@ -98,7 +98,7 @@ void cr_unitrec_free(cr_unitrec *u)
     free(u->net);
     free(u->edges);
     free(u->degrees);
-    free(u->panel);
+    cr_zchunks_free(&u->panel);
     memset(u, 0, sizeof *u);
 }
 
@@ -139,9 +139,9 @@ cr_status cr_unitrec_unpack(const void *buf, size_t len, cr_unitrec *u, cr_diag 
         goto bad;
     uint64_t np;
     GET(np);
-    if (get_doubles(&p, end, np, &u->panel) != 0 || p != end)
+    if (np != (uint64_t)(end - p) || (np && cr_zchunks_unpack(&u->panel, p, (size_t)np) != CR_OK))
         goto bad;
-    u->npanel = np;
+    u->has_panel = np > 0;
     u->edge_rows = er;
     u->degree_rows = dr;
     return CR_OK;

@@ -1,7 +1,7 @@
 /* One completed unit of work, as the journal and MPI messages carry it: the unit's
  * metrics and, when the experiment asks, its failures (events) and its
- * replication's network statistics and tables. A flat byte layout with explicit
- * fields (no struct padding): the same bytes whatever thread or rank produced it. */
+ * replication's network statistics and tables, and its panel (compressed). A flat byte layout with
+ * explicit fields (no struct padding): the same bytes whatever thread or rank produced it. */
 #ifndef CR_UNITREC_H
 #define CR_UNITREC_H
 
@@ -10,6 +10,7 @@
 
 #include "core/results.h"
 #include "core/status.h"
+#include "core/zchunk.h"
 
 enum { CR_REC_UNIT = 1, CR_REC_NOTE = 2 };
 
@@ -23,8 +24,8 @@ typedef struct {
     double *net; /* the replication's network statistics (0: none) */
     size_t edge_rows, degree_rows;
     double *edges, *degrees; /* 3-column tables, column-major (0 rows: none) */
-    size_t npanel;
-    double *panel; /* the unit's panel, models/panel.h layout (0: none) */
+    int has_panel;
+    cr_zchunks panel; /* the unit's panel (models/panel.h), compressed in chunks */
 } cr_unitrec;
 
 /* Serialises u into *buf (grown with realloc as needed; *cap its size); *len bytes. */

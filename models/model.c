@@ -719,7 +719,7 @@ cr_status cr_model_run_unit(cr_model *m, cr_engine *e, const cr_mode_type *mode,
                             (unsigned long long)rep, t, cr_status_message(st));
             return st;
         }
-        cr_panel_record(m, t);
+        cr_panel_record(m, t, e->threads);
         if (m->on_period && m->on_period(m->on_period_ctx, t))
             return cr_diag_set(d, CR_EINTERRUPTED,
                                "mode %s, replication %llu: abandoned in "

@@ -56,14 +56,18 @@ static double value(const cr_model *m, int var, size_t i)
     }
 }
 
-void cr_panel_record(cr_model *m, int t)
+void cr_panel_record(cr_model *m, int t, int threads)
 {
     if (!m->panel || t % m->panel_every != 0)
         return;
     size_t tp = (size_t)(t / m->panel_every), n = m->panel_n;
+    /* in parallel when the panel is large (each thread writes its own slots) */
+    const int nth = n >= 65536 && threads > 1 ? threads : 1;
     for (size_t v = 0; v < m->panel_nvar; v++) {
         double *row = m->panel + (v * m->panel_periods + tp) * n;
+        const int var = m->panel_var[v];
+#pragma omp parallel for num_threads(nth) schedule(static) default(none) shared(m, row, n, var)
         for (size_t j = 0; j < n; j++)
-            row[j] = value(m, m->panel_var[v], m->panel_slot[j]);
+            row[j] = value(m, var, m->panel_slot[j]);
     }
 }

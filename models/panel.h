@@ -29,7 +29,8 @@ const cr_var_desc *cr_panel_vars(void);
 /* The index of a variable name, or -1. */
 int cr_panel_var_find(const char *name);
 
-/* Records period t of the model's unit into m->panel when t is a panel period. */
-void cr_panel_record(struct cr_model *m, int t);
+/* Records period t of the model's unit into m->panel when t is a panel period
+ * (with up to `threads` threads). */
+void cr_panel_record(struct cr_model *m, int t, int threads);
 
 #endif
