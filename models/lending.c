@@ -118,6 +118,9 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
     const int t = sw->period;
     const int grouped = m->group > 1;
     cr_behav *bh = &m->bh;
+    /* block sums in registers (a sum in memory is a dependency chain through a
+     * store per agent); added to the block's row once, in the same order */
+    double n_active = 0.0, n_applied = 0.0;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         s->flags[i] = 0;
         if (bh->on)
@@ -128,7 +131,7 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
             cr_lend_new_sme(m, sw->rng, i, 1);
         if (s->status[i] != CR_SME_ACTIVE)
             continue;
-        acc[CR_A_ACTIVE] += 1.0;
+        n_active += 1.0;
         /* participation and bans (behaviour) come before the count of members */
         int may = s->loan[i] > 0.0 || cr_strategy_applies(m, sw->rng, i, t, acc);
         if (bh->on && (bh->strat[i] & CR_S_STRATEGIC))
@@ -144,9 +147,11 @@ void cr_lend_applications(void *model, const cr_sweep *sw)
         }
         if (apply) {
             s->flags[i] |= CR_F_APPLIED;
-            acc[CR_A_APPLICATIONS] += 1.0;
+            n_applied += 1.0;
         }
     }
+    acc[CR_A_ACTIVE] += n_active;
+    acc[CR_A_APPLICATIONS] += n_applied;
 }
 
 void cr_lend_outcomes(void *model, const cr_sweep *sw)
@@ -159,6 +164,7 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     uint8_t *net_state = m->net ? m->net_state : NULL;
     cr_strategy_projects(m, sw);
+    double at_risk = 0.0, at_risk_amt = 0.0, at_risk_pd = 0.0, defaults = 0.0;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if (s->status[i] != CR_SME_ACTIVE) {
             if (net_state) {
@@ -175,15 +181,15 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
             s->flags[i] |= CR_F_FAILED;
         if (s->loan[i] > 0.0) {
             s->flags[i] |= CR_F_AT_RISK;
-            acc[CR_A_AT_RISK] += 1.0;
-            acc[CR_A_AT_RISK_AMT] += s->loan[i];
+            at_risk += 1.0;
+            at_risk_amt += s->loan[i];
             /* the true annual PD of the project it runs */
-            acc[CR_A_AT_RISK_PD] += m->bh.on && (m->bh.pflags[i] & CR_B_RAN_RISKY)
-                                        ? 1.0 - (1.0 - s->pd[i]) * m->bh.ratio_annual
-                                        : s->pd[i];
+            at_risk_pd += m->bh.on && (m->bh.pflags[i] & CR_B_RAN_RISKY)
+                              ? 1.0 - (1.0 - s->pd[i]) * m->bh.ratio_annual
+                              : s->pd[i];
             if (failed) {
                 s->flags[i] |= CR_F_DEFAULTED;
-                acc[CR_A_DEFAULTS] += 1.0;
+                defaults += 1.0;
             }
         }
         if (net_state) {
@@ -194,6 +200,10 @@ void cr_lend_outcomes(void *model, const cr_sweep *sw)
             m->net_loss[i] = s->loan[i] > 0.0 ? s->loan[i] * cr_lend_lgd(m, i) : 0.0;
         }
     }
+    acc[CR_A_AT_RISK] += at_risk;
+    acc[CR_A_AT_RISK_AMT] += at_risk_amt;
+    acc[CR_A_AT_RISK_PD] += at_risk_pd;
+    acc[CR_A_DEFAULTS] += defaults;
 }
 
 void cr_lend_repay(void *model, const cr_sweep *sw)
@@ -209,6 +219,7 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
     cr_holder_books *fund = &m->im.h[CR_H_MUTUAL_FUND];
     const int behave = m->bh.on;
     cr_strategy_repay(m, sw);
+    double subsidies = 0.0, assoc_fees = 0.0;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if ((s->flags[i] & (CR_F_AT_RISK | CR_F_DEFAULTED)) != CR_F_AT_RISK)
             continue;
@@ -220,8 +231,8 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
         const int direct = cr_strategy_direct(m, i);
         double afee = direct ? 0.0 : assoc_fee * loan;
         row[CR_B_INTEREST] += interest;
-        acc[CR_A_SUBSIDY] += paid_by_gov;
-        acc[CR_A_ASSOC_FEES] += afee;
+        subsidies += paid_by_gov;
+        assoc_fees += afee;
         if (s->guaranteed[i] > 0.0 && m->im.h[CR_H_GUARANTOR].failed[cr_lend_guarantor_of(m, i)])
             fees = 0.0; /* a failed guarantor's guarantee is worthless: no fee is paid */
         /* with behaviour: the return of the project it ran (realised when the loan
@@ -265,6 +276,8 @@ void cr_lend_repay(void *model, const cr_sweep *sw)
         }
         acc[CR_A_SURPLUS] += surplus;
     }
+    acc[CR_A_SUBSIDY] += subsidies;
+    acc[CR_A_ASSOC_FEES] += assoc_fees;
 }
 
 void cr_lend_entry_exit(void *model, const cr_sweep *sw)

@@ -259,14 +259,16 @@ void cr_lend_screen(void *model, const cr_sweep *sw)
     /* the demand each bank and guarantee company must fund or guarantee */
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     double *gacc = cr_blocksum_row(&m->gacc, sw->block);
+    double approved = 0.0;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if (!(s->flags[i] & CR_F_APPROVED))
             continue;
-        acc[CR_A_APPROVED] += 1.0;
+        approved += 1.0;
         cr_lend_bank_row(m, sw->block, s->bank[i])[CR_B_DEMAND_RW] += s->weight[i] * s->demand[i];
         if (s->guaranteed[i] > 0.0)
             gacc[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_DEMAND] += s->guaranteed[i];
     }
+    acc[CR_A_APPROVED] += approved;
 }
 
 cr_status cr_lend_capacity(void *model, int period)
@@ -316,6 +318,8 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
     int maturity = (int)m->p->loans.maturity;
     double *acc = cr_blocksum_row(&m->acc, sw->block);
     double *gacc = cr_blocksum_row(&m->gacc, sw->block);
+    /* block sums in registers, added to the row once (same order) */
+    double granted = 0.0, granted_rate = 0.0, est_pd = 0.0, guaranteed = 0.0, fee_rate = 0.0;
     for (size_t i = sw->lo; i < sw->hi; i++) {
         if (!(s->flags[i] & CR_F_APPROVED)) {
             if (s->flags[i] & CR_F_APPLIED)
@@ -340,15 +344,15 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
         s->rate[i] = s->offer[i];
         s->maturity[i] = cr_strategy_maturity(m, i, sw->period, maturity);
         s->flags[i] |= CR_F_GRANTED;
-        acc[CR_A_GRANTED] += 1.0;
-        acc[CR_A_GRANTED_RATE] += cr_lend_annualise(m, s->offer[i]);
-        acc[CR_A_EST_PD] += cr_lend_annual_pd(m, s->est_pd[i]);
+        granted += 1.0;
+        granted_rate += cr_lend_annualise(m, s->offer[i]);
+        est_pd += cr_lend_annual_pd(m, s->est_pd[i]);
         double *row = cr_lend_bank_row(m, sw->block, s->bank[i]);
         row[CR_B_NEW] += loan;
         row[CR_B_NEW_RWA] += s->weight[i] * loan;
         if (s->guaranteed[i] > 0.0) {
-            acc[CR_A_GUARANTEED] += 1.0;
-            acc[CR_A_FEE_RATE] += cr_lend_annualise(m, s->fee[i]);
+            guaranteed += 1.0;
+            fee_rate += cr_lend_annualise(m, s->fee[i]);
             gacc[cr_lend_guarantor_of(m, i) * CR_G_COUNT + CR_G_NEW] += s->guaranteed[i];
         }
         if (m->group > 1 && via)
@@ -369,4 +373,9 @@ void cr_lend_originate(void *model, const cr_sweep *sw)
         s->fee[i] = 0.0;
         s->weight[i] = 0.0;
     }
+    acc[CR_A_GRANTED] += granted;
+    acc[CR_A_GRANTED_RATE] += granted_rate;
+    acc[CR_A_EST_PD] += est_pd;
+    acc[CR_A_GUARANTEED] += guaranteed;
+    acc[CR_A_FEE_RATE] += fee_rate;
 }
