@@ -961,13 +961,13 @@ static cr_status write_panel_impl(cr_results *r, size_t cell, size_t rep, size_t
             ok = H5Dwrite_chunk(ds, H5P_DEFAULT, z->mask[i], off, z->off[i + 1] - z->off[i],
                                 z->buf + z->off[i]) >= 0;
         }
+        /* noted before H5Dclose, which clears the error stack (the OS error) */
+        if (!ok)
+            cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s", name);
         if (ds >= 0)
             H5Dclose(ds);
-        if (!ok) {
-            if (c.status == CR_OK)
-                cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s", name);
+        if (!ok)
             return c.status;
-        }
     }
     return CR_OK;
 }
