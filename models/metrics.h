@@ -32,11 +32,11 @@
       "loans whose borrower defaulted although its project succeeded (0 unless "                   \
       "behaviour.repayment.rule is on)")                                                           \
     X(CR_M_CONTAGION_DEFAULTS, "contagion_defaults", "loans per period",                           \
-      "loans defaulting because their SME could not pay guarantee calls (0 without a guarantee "   \
-      "network)")                                                                                  \
+      "loans defaulting because their SME could not pay guarantee calls or lost its receivables "  \
+      "(0 without a guarantee network or supply-chain links)")                                     \
     X(CR_M_CASCADE_MAX, "cascade_max", "SMEs",                                                     \
       "failures in the period's largest cascade, its root included (1 without contagion, 0 "       \
-      "without failures; 0 without a guarantee network)")                                          \
+      "without failures; 0 without a guarantee network or supply-chain links)")                    \
     X(CR_M_AMPLIFICATION, "amplification", "1",                                                    \
       "all defaults / fundamental defaults (1 when there are no fundamental defaults)")            \
     X(CR_M_BANK_LOSS_RATE, "bank_loss_rate", "1 per period",                                       \
@@ -89,7 +89,8 @@
     X(CR_M_MUTUAL_FUND_BALANCE, "mutual_fund_balance", "million yuan",                             \
       "cash of the alliances' mutual funds at period end (0 in modes without them)")               \
     X(CR_M_CASCADE_DEPTH, "cascade_depth", "rounds",                                               \
-      "rounds of guarantee calls in which someone failed (0 without a guarantee network)")         \
+      "rounds of guarantee calls or lost receivables in which someone failed (0 without a "        \
+      "guarantee network or supply-chain links)")                                                  \
     X(CR_M_NETWORK_PAYOUTS, "network_payouts", "million yuan per period",                          \
       "guarantee calls paid by SMEs to their borrowers' banks (0 without a guarantee network)")    \
     X(CR_M_DEBTRANK, "debtrank", "1",                                                              \

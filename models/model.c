@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
@@ -40,7 +41,8 @@ static double pd_per_period(double annual, double ppy)
 /* The integrand of the k-th moment of logit(per-period PD) under the annual Beta. */
 typedef struct {
     double a, b, ppy;
-    int k;
+    int k;         /* 1: l, 2: l^2, 3: (l - c)^2 */
+    double centre; /* c */
 } moment_args;
 
 static double logit_moment(double x, void *params)
@@ -49,7 +51,33 @@ static double logit_moment(double x, void *params)
     double q = pd_per_period(x, ma->ppy);
     double l = log(q) - log1p(-q);
     double dens = gsl_ran_beta_pdf(x, ma->a, ma->b);
-    return (ma->k == 1 ? l : l * l) * dens;
+    double d = l - ma->centre;
+    return (ma->k == 1 ? l : ma->k == 2 ? l * l : d * d) * dens;
+}
+
+/* The moments over the beta's effective support (its 1e-14 and 1 - 1e-14
+ * quantiles, or mean +- 50 sd when GSL's quantiles fail for huge shapes), the
+ * variance as a central moment: for narrow betas, where integrating over [0, 1]
+ * misses the spike and m2 - m1^2 cancels. */
+static int narrow_moments(moment_args *ma, double mean, double sd, gsl_integration_workspace *w,
+                          double *m1, double *var)
+{
+    double lo = gsl_cdf_beta_Pinv(1e-14, ma->a, ma->b), hi = gsl_cdf_beta_Qinv(1e-14, ma->a, ma->b);
+    if (!(lo >= 0.0) || !(hi <= 1.0) || !(hi > lo) || (lo == 0.0 && hi == 1.0)) {
+        lo = fmax(0.0, mean - 50.0 * sd);
+        hi = fmin(1.0, mean + 50.0 * sd);
+    }
+    gsl_function f = {logit_moment, ma};
+    double err = 0.0;
+    ma->k = 1;
+    ma->centre = 0.0;
+    int rc = gsl_integration_qags(&f, lo, hi, 0.0, 1e-10, 1000, w, m1, &err);
+    if (rc == GSL_SUCCESS) {
+        ma->k = 3;
+        ma->centre = *m1;
+        rc = gsl_integration_qags(&f, lo, hi, 0.0, 1e-10, 1000, w, var, &err);
+    }
+    return rc;
 }
 
 static void beta_params(double mean, double sd, double *a, double *b);
@@ -68,15 +96,19 @@ cr_status cr_lender_prior(const cr_params *p, double *mean, double *prec, char *
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
     if (!w)
         return CR_ENOMEM;
-    moment_args ma = {a, b, ppy, 1};
+    moment_args ma = {a, b, ppy, 1, 0.0};
     gsl_function f = {logit_moment, &ma};
     double m1 = 0.0, m2 = 0.0, err = 0.0;
     int rc = gsl_integration_qags(&f, 0.0, 1.0, 0.0, 1e-10, 1000, w, &m1, &err);
     ma.k = 2;
     if (rc == GSL_SUCCESS)
         rc = gsl_integration_qags(&f, 0.0, 1.0, 0.0, 1e-10, 1000, w, &m2, &err);
-    gsl_integration_workspace_free(w);
     double var = m2 - m1 * m1;
+    /* a narrow beta: [0, 1] misses its spike, or the variance is lost in m2 - m1^2
+     * (the common case above is kept as it was: its results do not change) */
+    if (rc != GSL_SUCCESS || !(var > 1e-6 * m1 * m1) || !isfinite(m1))
+        rc = narrow_moments(&ma, p->population.pd.mean, p->population.pd.sd, w, &m1, &var);
+    gsl_integration_workspace_free(w);
     if (rc != GSL_SUCCESS || !(var > 0) || !isfinite(m1)) {
         snprintf(why, len,
                  "a beta PD with mean %g and sd %g (shape parameters %.3g and %.3g) is too "

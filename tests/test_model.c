@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_psi.h>
+
 #include "core/loop.h"
 #include "experiments/setup.h"
 #include "harness.h"
@@ -255,8 +258,38 @@ static void test_unit_reset(void)
     cr_model_free(&m);
 }
 
+/* The lenders' prior on logit PD (cr_lender_prior) at one period per year: the
+ * logit of a Beta(a, b) variable has mean psi(a) - psi(b) and variance
+ * psi1(a) + psi1(b) (closed form). Wide betas take the integral over [0, 1], narrow
+ * ones (a spike [0, 1] quadrature misses) the integral over their support. */
+static void test_lender_prior(void)
+{
+    gsl_set_error_handler_off();
+    const double cases[][2] = {{0.04, 0.03}, {0.07, 0.0002}, {1.32e-4, 2.81e-5}, {0.3, 0.01}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char mean[64], sd[64];
+        snprintf(mean, sizeof mean, "population.pd.mean=%.17g", cases[k][0]);
+        snprintf(sd, sizeof sd, "population.pd.sd=%.17g", cases[k][1]);
+        const char *sets[] = {"experiment.periods_per_year=1", mean, sd};
+        cr_params p;
+        CR_REQUIRE(load(&p, sets, 3) == CR_OK);
+        double m = 0.0, prec = 0.0;
+        char why[512] = "";
+        CR_CHECK_MSG(cr_lender_prior(&p, &m, &prec, why, sizeof why) == CR_OK, "%s", why);
+        double mu = cases[k][0], v = cases[k][1] * cases[k][1];
+        double c = mu * (1.0 - mu) / v - 1.0, a = mu * c, b = (1.0 - mu) * c;
+        double want_m = gsl_sf_psi(a) - gsl_sf_psi(b), want_v = gsl_sf_psi_1(a) + gsl_sf_psi_1(b);
+        /* the quadrature's tolerance is 1e-10 relative; 1e-7 leaves room */
+        CR_CHECK_MSG(fabs(m - want_m) <= 1e-7 * fabs(want_m), "case %zu: mean %.12g, want %.12g", k,
+                     m, want_m);
+        CR_CHECK_MSG(fabs(1.0 / prec - want_v) <= 1e-7 * want_v,
+                     "case %zu: variance %.12g, want %.12g", k, 1.0 / prec, want_v);
+    }
+}
+
 int main(void)
 {
+    CR_RUN(test_lender_prior);
     CR_RUN(test_accounting_and_extremes);
     CR_RUN(test_broken_mode_is_caught);
     CR_RUN(test_price_by_hand);
