@@ -32,22 +32,6 @@ typedef struct {
     int npre;      /* purposes (prefixes) per period: ceil(streams per SME-period) */
 } plan;
 
-/* The DXSM step of cr_pcg64_dxsm_next, inline: the least a raw draw can cost
- * (checked against the library before every run). */
-static inline uint64_t dxsm_next(cr_pcg128 *g)
-{
-    const uint64_t mult = UINT64_C(0xda942042e4dd58b5);
-    cr_u128 old = g->state;
-    g->state = old * mult + g->inc;
-    uint64_t hi = (uint64_t)(old >> 64);
-    uint64_t lo = (uint64_t)old | 1u;
-    hi ^= hi >> 32;
-    hi *= mult;
-    hi ^= hi >> 48;
-    hi *= lo;
-    return hi;
-}
-
 static inline unsigned share(uint64_t i, uint64_t s)
 {
     return (unsigned)((((i + 1) * s) >> FRAC) - ((i * s) >> FRAC));
@@ -68,10 +52,10 @@ static uint64_t block_work(const plan *P, world *w, uint64_t *restrict tmp,
             cr_rng_stream_at(&g, &pre[k % (unsigned)P->npre], i);
             v += (uint64_t)g.inc;
             for (unsigned upto = (unsigned)((uint64_t)nd * (k + 1) / ns); d < upto; d++)
-                v += dxsm_next(&g);
+                v += cr_pcg64_dxsm_next(&g);
         }
         for (; d < nd; d++) /* no stream of its own this period: the block's last one */
-            v += dxsm_next(&g);
+            v += cr_pcg64_dxsm_next(&g);
         tmp[i - lo] = v;
         ns_all += ns;
         nd_all += nd;
@@ -230,19 +214,6 @@ static void run_units(const cr_roofline_opts *o, const plan *P, world *ws, uint6
     *secs = cr_now() - t0;
 }
 
-/* The inline step must be the library's. */
-static int step_matches_library(void)
-{
-    cr_pcg128 a, b;
-    a.state = cr_u128_make(UINT64_C(0x0123456789abcdef), UINT64_C(0xfedcba9876543210));
-    a.inc = cr_u128_make(UINT64_C(0x9e3779b97f4a7c15), UINT64_C(0xbf58476d1ce4e5b9)) | 1u;
-    b = a;
-    for (int k = 0; k < 8; k++)
-        if (dxsm_next(&a) != cr_pcg64_dxsm_next(&b))
-            return 0;
-    return 1;
-}
-
 cr_status cr_roofline_run(const cr_roofline_opts *o, cr_roofline_result *r, cr_diag *d)
 {
     if (o->smes < 1 || o->periods < 1 || o->replications < 1 || o->threads < 1)
@@ -257,10 +228,6 @@ cr_status cr_roofline_run(const cr_roofline_opts *o, cr_roofline_result *r, cr_d
     if (o->bytes_per_sme > 1u << 16)
         return cr_diag_set(d, CR_EINVAL, "roofline: at most 65536 bytes per SME, got %zu",
                            o->bytes_per_sme);
-    if (!step_matches_library())
-        return cr_diag_set(d, CR_EINVAL,
-                           "roofline: its inline PCG64-DXSM step differs from "
-                           "cr_pcg64_dxsm_next (core/rng.c changed?)");
     plan P;
     P.smes = o->smes;
     P.block = o->block ? o->block : CR_BLOCK;
