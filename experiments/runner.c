@@ -1,11 +1,10 @@
 #include "experiments/runner.h"
+#include "experiments/runner_impl.h"
 
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <gsl/gsl_cdf.h>
 
 #include <errno.h>
 #include <omp.h>
@@ -49,7 +48,7 @@ static void fault_sleep(const char *name)
 /* A file-size limit (ulimit -f) must fail the write that crosses it with EFBIG, so
  * the run ends with a message and keeps its journal, instead of the default action
  * of SIGXFSZ (the process killed). Ignored during a run or a merge, then restored. */
-static int xfsz_ignore(struct sigaction *old)
+int cr_i_run_xfsz_ignore(struct sigaction *old)
 {
     struct sigaction ign;
     memset(&ign, 0, sizeof ign);
@@ -65,63 +64,19 @@ static void diag_append(cr_diag *d, const char *text)
     snprintf(d->msg + n, sizeof d->msg - n, "%s", text);
 }
 
-void cr_run_summary_free(cr_run_summary *s)
-{
-    free(s->cell_mode);
-    free(s->mode_text);
-    free(s->mean);
-    free(s->sd);
-    free(s->n);
-    memset(s, 0, sizeof *s);
-}
-
-/* Welford update of cell's statistics with one unit's post-burn-in averages. */
-static void summary_add(cr_run_summary *s, double *m2, size_t cell, const double *values,
-                        size_t periods, size_t burn_in)
-{
-    size_t n = ++s->n[cell];
-    for (size_t k = 0; k < s->nmetrics; k++) {
-        double avg = 0.0;
-        for (size_t t = burn_in; t < periods; t++)
-            avg += values[k * periods + t];
-        avg /= (double)(periods - burn_in);
-        size_t idx = cell * s->nmetrics + k;
-        double delta = avg - s->mean[idx];
-        s->mean[idx] += delta / (double)n;
-        m2[idx] += delta * (avg - s->mean[idx]);
-    }
-}
-
 /* ------------------------------------------------------------------ the run's state */
 
-typedef struct {
-    const cr_params *p;
-    cr_design g;
-    size_t ncells, nrep, periods, total; /* total: every unit of the design */
-    size_t shard_index, shard_count;     /* 0-based index; count 1 without shards */
-    const char **names;                  /* [ncells] mode of each cell */
-    int net_out;
-    char jpath[4096], tmppath[4096];
-    char *identity;
-    uint64_t *offset; /* [total] record offset in the journal; NO_RECORD: not done */
-    size_t ndone;     /* units of this shard in the journal */
-    char *history;    /* the journal's notes, one per line */
-    size_t hlen, hcap;
-} run_state;
-
-#define NO_RECORD UINT64_MAX
-
-static int in_shard(const run_state *R, size_t u)
+static int in_shard(const cr_i_run_state *R, size_t u)
 {
     return u % R->shard_count == R->shard_index;
 }
 
-static size_t shard_units(const run_state *R)
+size_t cr_i_run_shard_units(const cr_i_run_state *R)
 {
     return R->total / R->shard_count + (R->shard_index < R->total % R->shard_count);
 }
 
-static void history_add(run_state *R, const char *line)
+void cr_i_run_history_add(cr_i_run_state *R, const char *line)
 {
     size_t n = strlen(line);
     if (R->hlen + n + 2 > R->hcap) {
@@ -138,7 +93,7 @@ static void history_add(run_state *R, const char *line)
     R->history[R->hlen] = '\0';
 }
 
-static void utc_now(char *buf, size_t len)
+void cr_i_run_utc_now(char *buf, size_t len)
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -151,7 +106,7 @@ void cr_run_journal_path(const char *out_path, char *buf, size_t len)
     snprintf(buf, len, "%s.journal", out_path);
 }
 
-static void state_free(run_state *R)
+void cr_i_run_state_free(cr_i_run_state *R)
 {
     cr_design_free(&R->g);
     free(R->names);
@@ -162,8 +117,8 @@ static void state_free(run_state *R)
 }
 
 /* The design, the cells' modes and the journal's identity. */
-static cr_status state_init(run_state *R, const cr_params *p, const char *config_yaml,
-                            const char *out_path, int shard_index, int shard_count, cr_diag *d)
+cr_status cr_i_run_state_init(cr_i_run_state *R, const cr_params *p, const char *config_yaml,
+                              const char *out_path, int shard_index, int shard_count, cr_diag *d)
 {
     memset(R, 0, sizeof *R);
     R->p = p;
@@ -189,7 +144,7 @@ static cr_status state_init(run_state *R, const cr_params *p, const char *config
                  CR_FORMAT_VERSION, R->shard_index + 1, R->shard_count);
     R->identity = malloc((size_t)hn + strlen(config_yaml) + 1);
     if (!R->names || !R->offset || !R->identity) {
-        state_free(R);
+        cr_i_run_state_free(R);
         return cr_diag_set(d, CR_ENOMEM, "out of memory");
     }
     memcpy(R->identity, head, (size_t)hn);
@@ -197,23 +152,23 @@ static cr_status state_init(run_state *R, const cr_params *p, const char *config
     for (size_t c = 0; c < R->ncells; c++) {
         R->names[c] = cr_design_cell_mode(&R->g, c);
         if (!cr_mode_find(R->names[c])) {
-            state_free(R);
+            cr_i_run_state_free(R);
             return cr_diag_set(d, CR_ECONFIG, "modes: unknown mode '%s'", R->names[c]);
         }
     }
     for (size_t u = 0; u < R->total; u++)
-        R->offset[u] = NO_RECORD;
+        R->offset[u] = CR_I_NO_RECORD;
     return CR_OK;
 }
 
 /* Journal scan: where each unit's record is, and the notes. */
 static int visit_record(void *ctx, uint64_t off, uint32_t type, const void *payload, size_t len)
 {
-    run_state *R = ctx;
+    cr_i_run_state *R = ctx;
     if (type == CR_REC_NOTE) {
         char line[1024];
         snprintf(line, sizeof line, "%.*s", (int)(len < 1023 ? len : 1023), (const char *)payload);
-        history_add(R, line);
+        cr_i_run_history_add(R, line);
         return 0;
     }
     uint32_t cell, rep;
@@ -222,7 +177,7 @@ static int visit_record(void *ctx, uint64_t off, uint32_t type, const void *payl
     memcpy(&cell, payload, 4);
     memcpy(&rep, (const char *)payload + 4, 4);
     size_t u = (size_t)cell * R->nrep + rep;
-    if (cell < R->ncells && rep < R->nrep && R->offset[u] == NO_RECORD && in_shard(R, u)) {
+    if (cell < R->ncells && rep < R->nrep && R->offset[u] == CR_I_NO_RECORD && in_shard(R, u)) {
         R->offset[u] = off;
         R->ndone++;
     }
@@ -232,12 +187,12 @@ static int visit_record(void *ctx, uint64_t off, uint32_t type, const void *payl
 /* ------------------------------------------------------------------ assembling the file */
 
 /* Where assembly gets a unit's record: 1 and *rec filled when the unit is done. */
-typedef int (*unit_source)(void *ctx, size_t unit, cr_unitrec *rec, cr_status *st, cr_diag *d);
+typedef int (*cr_i_unit_source)(void *ctx, size_t unit, cr_unitrec *rec, cr_status *st, cr_diag *d);
 
 static int journal_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
 {
-    run_state *R = ctx;
-    if (R->offset[u] == NO_RECORD)
+    cr_i_run_state *R = ctx;
+    if (R->offset[u] == CR_I_NO_RECORD)
         return 0;
     void *buf = NULL;
     size_t len = 0;
@@ -251,72 +206,26 @@ static int journal_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, c
     return *st == CR_OK;
 }
 
-static cr_status summary_init(cr_run_summary *sum, const run_state *R, double **m2, cr_diag *d)
-{
-    memset(sum, 0, sizeof *sum);
-    sum->ncells = R->ncells;
-    sum->nmetrics = CR_METRIC_COUNT;
-    sum->cell_mode = calloc(R->ncells + 1, sizeof *sum->cell_mode);
-    sum->mode_text = calloc(R->ncells + 1, CR_STRLIST_ITEM_MAX);
-    sum->mean = calloc(R->ncells * CR_METRIC_COUNT + 1, sizeof *sum->mean);
-    sum->sd = calloc(R->ncells * CR_METRIC_COUNT + 1, sizeof *sum->sd);
-    sum->n = calloc(R->ncells + 1, sizeof *sum->n);
-    *m2 = calloc(R->ncells * CR_METRIC_COUNT + 1, sizeof **m2);
-    if (!sum->cell_mode || !sum->mode_text || !sum->mean || !sum->sd || !sum->n || !*m2) {
-        free(*m2);
-        *m2 = NULL;
-        cr_run_summary_free(sum);
-        return cr_diag_set(d, CR_ENOMEM, "out of memory");
-    }
-    for (size_t c = 0; c < R->ncells; c++) { /* copies: the summary outlives the design */
-        char *t = sum->mode_text + c * CR_STRLIST_ITEM_MAX;
-        snprintf(t, CR_STRLIST_ITEM_MAX, "%s", R->names[c]);
-        sum->cell_mode[c] = t;
-    }
-    sum->units_total = shard_units(R);
-    return CR_OK;
-}
-
-static void summary_finish(cr_run_summary *sum, const run_state *R, double *m2)
-{
-    size_t minrep = R->nrep;
-    for (size_t c = 0; c < R->ncells; c++) {
-        if (sum->n[c] < minrep)
-            minrep = sum->n[c];
-        for (size_t k = 0; k < CR_METRIC_COUNT; k++) {
-            size_t idx = c * CR_METRIC_COUNT + k;
-            sum->sd[idx] = sum->n[c] > 1 ? sqrt(m2[idx] / (double)(sum->n[c] - 1)) : 0.0;
-        }
-    }
-    sum->nreplications = minrep;
-    free(m2);
-}
-
-static const cr_var_desc edge_cols[3] = {
+const cr_var_desc cr_i_run_edge_cols[3] = {
     {"guarantor", "SME", "slot of the guarantor"},
     {"borrower", "SME", "slot of the borrower"},
     {"share", "1", "share of the borrower's loss it covers"},
 };
-static const cr_var_desc degree_cols[3] = {
+const cr_var_desc cr_i_run_degree_cols[3] = {
     {"degree", "SMEs", "degree k"},
     {"borrowers", "SMEs", "SMEs with k guarantors (in-degree)"},
     {"guarantors", "SMEs", "SMEs that guarantee k borrowers (out-degree)"},
 };
 
-enum {
-    ASM_ABORTABLE = 1, /* a stop request (SIGINT, SIGTERM) abandons the file: CR_EINTERRUPTED */
-    ASM_SUMMARY = 2,   /* no file: only the summary */
-};
-
 /* Writes the results file from the done units, in canonical order, into
  * R->tmppath, and renames it to out_path. Fills the summary (also when the file is
- * abandoned: flags ASM_*). */
-static cr_status assemble(run_state *R, const char *out_path, const char *command_line,
-                          const char *config_yaml, int threads, const char *status,
-                          const char *shard, unit_source src, void *src_ctx, cr_run_summary *sum,
-                          cr_diag *d, int flags)
+ * abandoned: flags CR_I_ASM_*). */
+cr_status cr_i_run_assemble(cr_i_run_state *R, const char *out_path, const char *command_line,
+                            const char *config_yaml, int threads, const char *status,
+                            const char *shard, cr_i_unit_source src, void *src_ctx,
+                            cr_run_summary *sum, cr_diag *d, int flags)
 {
-    int writing = !(flags & ASM_SUMMARY), aborted = 0;
+    int writing = !(flags & CR_I_ASM_SUMMARY), aborted = 0;
     const cr_params *p = R->p;
     cr_design_output dout;
     cr_status st = cr_design_output_make(&R->g, &dout, d);
@@ -324,7 +233,7 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
         return st;
     double *m2 = NULL;
     double *net_info = NULL;
-    if ((st = summary_init(sum, R, &m2, d)) != CR_OK) {
+    if ((st = cr_i_run_summary_init(sum, R, &m2, d)) != CR_OK) {
         cr_design_output_free(&dout);
         return st;
     }
@@ -379,7 +288,7 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
         pvars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
     size_t done = 0;
     for (size_t u = 0; st == CR_OK && u <= R->total; u++) {
-        if (writing && (flags & ASM_ABORTABLE) && stop_requested) {
+        if (writing && (flags & CR_I_ASM_ABORTABLE) && stop_requested) {
             cr_results_close(&res, NULL); /* abandoned: the journal has every unit */
             remove(R->tmppath);
             writing = 0;
@@ -390,7 +299,7 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
             continue;
         size_t c = rec.cell, r = rec.replication;
         if (!writing) {
-            summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
+            cr_i_run_summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
             done++;
             cr_unitrec_free(&rec);
             continue;
@@ -403,10 +312,10 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
                 net_info[k * R->nrep + r] = rec.net[k];
         if (st == CR_OK && rec.edge_rows)
             st = cr_results_write_table(res, "network", "edges_replication_0", rec.edge_rows, 3,
-                                        edge_cols, rec.edges, d);
+                                        cr_i_run_edge_cols, rec.edges, d);
         if (st == CR_OK && rec.degree_rows)
             st = cr_results_write_table(res, "network", "degrees_replication_0", rec.degree_rows, 3,
-                                        degree_cols, rec.degrees, d);
+                                        cr_i_run_degree_cols, rec.degrees, d);
         if (st == CR_OK && pn &&
             (!rec.has_panel || rec.panel.nvar != pvar || rec.panel.nt != pt || rec.panel.nu != pn ||
              rec.panel.level != (int)p->output.compression))
@@ -418,7 +327,7 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
             st = cr_results_write_panel_chunks(res, c, r, pvar, pvars, pt, pn, pper, pslot,
                                                &rec.panel, d);
         if (st == CR_OK) {
-            summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
+            cr_i_run_summary_add(sum, m2, c, rec.values, R->periods, (size_t)p->experiment.burn_in);
             done++;
         }
         cr_unitrec_free(&rec);
@@ -444,7 +353,7 @@ static cr_status assemble(run_state *R, const char *out_path, const char *comman
         st = cr_diag_set(d, CR_EINTERRUPTED, "%s: interrupted while writing it", out_path);
     sum->units_done = done;
     sum->sme_periods = (double)done * (double)R->periods * (double)p->population.smes;
-    summary_finish(sum, R, m2);
+    cr_i_run_summary_finish(sum, R, m2);
     free(net_info);
     free(pper);
     free(pslot);
@@ -465,7 +374,7 @@ typedef struct {
 } worker;
 
 typedef struct {
-    run_state *R;
+    cr_i_run_state *R;
     const cr_run_opts *o;
     int threads_inner;
     int rank, nranks;
@@ -502,7 +411,7 @@ static void worker_free(worker *w)
 /* Runs unit u and packs its record into w->buf. */
 static cr_status run_unit(runner *X, worker *w, size_t u)
 {
-    run_state *R = X->R;
+    cr_i_run_state *R = X->R;
     size_t c = u / R->nrep, r = u % R->nrep;
     cr_diag *d = &w->diag;
     cr_status st = CR_OK;
@@ -670,11 +579,11 @@ static void run_units(runner *X, const size_t *mine, size_t n, int units_threads
 
 /* ------------------------------------------------------------------ the run */
 
-static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_summary *sum,
+static cr_status complete_summary(cr_i_run_state *R, const cr_run_opts *o, cr_run_summary *sum,
                                   cr_diag *d);
 
 /* After a failed write: where the finished units are and how to continue. */
-static void resume_hint(cr_diag *d, const run_state *R)
+static void resume_hint(cr_diag *d, const cr_i_run_state *R)
 {
     char hint[5120];
     snprintf(hint, sizeof hint,
@@ -690,7 +599,7 @@ cr_status cr_run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_diag *
 {
     cr_results_setup();
     struct sigaction old;
-    int restore = xfsz_ignore(&old);
+    int restore = cr_i_run_xfsz_ignore(&old);
     cr_status st = run_experiment(o, sum, d);
     if (restore)
         sigaction(SIGXFSZ, &old, NULL);
@@ -707,9 +616,9 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
     sum->rank = rank;
     (void)cr_params_schema(); /* built once, before any thread */
 
-    run_state R;
+    cr_i_run_state R;
     cr_status st =
-        state_init(&R, p, o->config_yaml, o->out_path, o->shard_index, o->shard_count, d);
+        cr_i_run_state_init(&R, p, o->config_yaml, o->out_path, o->shard_index, o->shard_count, d);
     if (st != CR_OK) {
         cr_cluster_bcast_status(&st, d);
         return st;
@@ -743,15 +652,15 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
             if (st == CR_OK)
                 st = cr_journal_open(R.jpath, R.identity, &X.jn, d);
             char line[256], now[32];
-            utc_now(now, sizeof now);
+            cr_i_run_utc_now(now, sizeof now);
             snprintf(line, sizeof line,
                      "%s resumed: %zu of %zu units done, %d thread(s), %d rank(s)%s", now, R.ndone,
-                     shard_units(&R), o->threads, nranks,
+                     cr_i_run_shard_units(&R), o->threads, nranks,
                      torn ? "; a torn record of a killed write was cut off" : "");
             if (st == CR_OK)
                 st = cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), d);
             if (st == CR_OK)
-                history_add(&R, line);
+                cr_i_run_history_add(&R, line);
         } else if (!o->force && (have_out || have_journal)) {
             st = have_journal
                      ? cr_diag_set(d, CR_EEXIST,
@@ -765,26 +674,28 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
         } else {
             st = cr_journal_create(R.jpath, R.identity, &X.jn, d);
             char line[256], now[32];
-            utc_now(now, sizeof now);
+            cr_i_run_utc_now(now, sizeof now);
             snprintf(line, sizeof line, "%s started: %zu units%s%s, %d thread(s), %d rank(s)", now,
-                     shard_units(&R), shard[0] ? " of shard " : "", shard, o->threads, nranks);
+                     cr_i_run_shard_units(&R), shard[0] ? " of shard " : "", shard, o->threads,
+                     nranks);
             if (st == CR_OK)
                 st = cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), d);
             if (st == CR_OK)
-                history_add(&R, line);
+                cr_i_run_history_add(&R, line);
         }
         /* the file as it stands, status running; not when every unit is done (the
          * final file follows at once) nor over a complete file (kept until this run
          * completes) */
-        if (st == CR_OK && !already_complete && R.ndone < shard_units(&R) &&
+        if (st == CR_OK && !already_complete && R.ndone < cr_i_run_shard_units(&R) &&
             !cr_results_is_complete(o->out_path)) {
-            st = assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads, "running",
-                          shard, journal_source, &R, sum, d, ASM_ABORTABLE);
+            st =
+                cr_i_run_assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads,
+                                  "running", shard, journal_source, &R, sum, d, CR_I_ASM_ABORTABLE);
             if (st == CR_EINTERRUPTED)
                 cr_diag_set(d, st,
                             "%s: interrupted while writing it at the start: %zu of %zu units are "
                             "saved in %s and `credere run ... --resume` continues",
-                            o->out_path, R.ndone, shard_units(&R), R.jpath);
+                            o->out_path, R.ndone, cr_i_run_shard_units(&R), R.jpath);
             else
                 cr_run_summary_free(sum);
         }
@@ -798,7 +709,7 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
         cr_cluster_bcast_status(&bst, d);
         if (rank == 0)
             cr_journal_close(&X.jn, NULL);
-        state_free(&R);
+        cr_i_run_state_free(&R);
         return rank == 0 ? st : bst;
     }
 
@@ -808,11 +719,11 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
     if (!done || !mine) {
         free(done);
         free(mine);
-        state_free(&R);
+        cr_i_run_state_free(&R);
         return cr_diag_set(d, CR_ENOMEM, "out of memory");
     }
     for (size_t u = 0; rank == 0 && u < R.total; u++)
-        done[u] = R.offset[u] != NO_RECORD;
+        done[u] = R.offset[u] != CR_I_NO_RECORD;
     cr_cluster_bcast_bytes(done, R.total);
     for (size_t u = 0; u < R.total; u++) {
         if (!in_shard(&R, u) || done[u])
@@ -832,7 +743,7 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
     sum->parallel = parallel;
     X.threads_inner = parallel == CR_PARALLEL_UNITS ? 1 : o->threads;
     if (rank == 0)
-        cr_progress_start(&X.prog, o->progress, shard_units(&R), o->progress == NULL);
+        cr_progress_start(&X.prog, o->progress, cr_i_run_shard_units(&R), o->progress == NULL);
     if (rank == 0)
         cr_progress_update(&X.prog, (double)R.ndone);
     run_units(&X, mine, nmine, parallel == CR_PARALLEL_UNITS ? o->threads : 1);
@@ -845,7 +756,7 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
         cr_cluster_send_end(wst, &X.diag);
         cr_status fst = CR_OK;
         cr_cluster_bcast_status(&fst, d);
-        state_free(&R);
+        cr_i_run_state_free(&R);
         sum->units_done = X.done;
         return fst;
     }
@@ -856,7 +767,7 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
     /* rank 0: the final file from the whole journal */
     size_t before = R.ndone;
     for (size_t u = 0; u < R.total; u++)
-        R.offset[u] = NO_RECORD;
+        R.offset[u] = CR_I_NO_RECORD;
     R.ndone = 0;
     R.hlen = 0;
     if (R.history)
@@ -866,13 +777,13 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
     int complete = 0;
     if (X.st == CR_OK || X.st == CR_EINTERRUPTED) {
         st = cr_journal_scan(R.jpath, R.identity, visit_record, &R, NULL, NULL, d);
-        complete = st == CR_OK && R.ndone == shard_units(&R);
+        complete = st == CR_OK && R.ndone == cr_i_run_shard_units(&R);
         if (st == CR_OK && !complete) {
             char line[256], now[32];
-            utc_now(now, sizeof now);
+            cr_i_run_utc_now(now, sizeof now);
             snprintf(line, sizeof line, "%s interrupted: %zu of %zu units done", now, R.ndone,
-                     shard_units(&R));
-            history_add(&R, line);
+                     cr_i_run_shard_units(&R));
+            cr_i_run_history_add(&R, line);
             cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), d);
         }
     } else {
@@ -882,10 +793,10 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
         if (cr_journal_scan(R.jpath, R.identity, visit_record, &R, NULL, NULL, &tmp) != CR_OK)
             R.ndone = 0;
         char line[256], now[32];
-        utc_now(now, sizeof now);
+        cr_i_run_utc_now(now, sizeof now);
         snprintf(line, sizeof line, "%s failed: %zu of %zu units done (%s)", now, R.ndone,
-                 shard_units(&R), cr_status_message(st));
-        history_add(&R, line);
+                 cr_i_run_shard_units(&R), cr_status_message(st));
+        cr_i_run_history_add(&R, line);
         cr_journal_append(X.jn, CR_REC_NOTE, line, strlen(line), &tmp); /* best effort */
     }
     cr_journal_close(&X.jn, NULL);
@@ -895,14 +806,14 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
      * writes it. */
     cr_diag ad;
     int kept = !complete && cr_results_is_complete(o->out_path);
-    cr_status ast = assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads,
-                             complete      ? "complete"
-                             : st == CR_OK ? "interrupted"
-                                           : "failed",
-                             shard, journal_source, &R, sum, &ad,
-                             complete ? ASM_ABORTABLE
-                             : kept   ? ASM_SUMMARY
-                                      : 0);
+    cr_status ast = cr_i_run_assemble(&R, o->out_path, o->command_line, o->config_yaml, o->threads,
+                                      complete      ? "complete"
+                                      : st == CR_OK ? "interrupted"
+                                                    : "failed",
+                                      shard, journal_source, &R, sum, &ad,
+                                      complete ? CR_I_ASM_ABORTABLE
+                                      : kept   ? CR_I_ASM_SUMMARY
+                                               : 0);
     if (ast == CR_OK && complete)
         remove(R.jpath);
     if (st == CR_OK && ast == CR_EINTERRUPTED) {
@@ -920,7 +831,7 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
         cr_diag_set(d, st,
                     "%s: interrupted after %zu of %zu units (%zu this time); completed units are "
                     "saved%s and `credere run ... --resume` continues",
-                    o->out_path, R.ndone, shard_units(&R), R.ndone - before,
+                    o->out_path, R.ndone, cr_i_run_shard_units(&R), R.ndone - before,
                     kept ? " in its journal (the file still holds an earlier complete run, kept "
                            "until this one completes)"
                          : "");
@@ -937,20 +848,14 @@ static cr_status run_experiment(const cr_run_opts *o, cr_run_summary *sum, cr_di
     cr_status fst = st;
     cr_cluster_bcast_status(&fst, d);
     free(X.rbuf);
-    state_free(&R);
+    cr_i_run_state_free(&R);
     return st;
 }
 
-/* A finished run resumed: the summary from its file. */
-typedef struct {
-    run_state *R;
-    cr_results_reader *rd;
-} file_src;
-
-static int file_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
+int cr_i_run_file_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
 {
-    file_src *F = ctx;
-    run_state *R = F->R;
+    cr_i_run_file_src *F = ctx;
+    cr_i_run_state *R = F->R;
     if (!cr_results_read_done(F->rd)[u])
         return 0;
     memset(rec, 0, sizeof *rec);
@@ -971,8 +876,8 @@ static int file_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_d
 }
 
 /* Checks that a results file holds this experiment's design. */
-static cr_status same_experiment(const run_state *R, cr_results_reader *rd, const char *path,
-                                 const char *config_yaml, cr_diag *d)
+cr_status cr_i_run_same_experiment(const cr_i_run_state *R, cr_results_reader *rd, const char *path,
+                                   const char *config_yaml, cr_diag *d)
 {
     if (strcmp(cr_results_read_attr(rd, "config"), config_yaml) != 0)
         return cr_diag_set(d, CR_ECONFIG,
@@ -984,13 +889,13 @@ static cr_status same_experiment(const run_state *R, cr_results_reader *rd, cons
     return CR_OK;
 }
 
-static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_summary *sum,
+static cr_status complete_summary(cr_i_run_state *R, const cr_run_opts *o, cr_run_summary *sum,
                                   cr_diag *d)
 {
     cr_results_reader *rd = NULL;
     cr_status st = cr_results_read_open(o->out_path, &rd, d);
     if (st == CR_OK)
-        st = same_experiment(R, rd, o->out_path, o->config_yaml, d);
+        st = cr_i_run_same_experiment(R, rd, o->out_path, o->config_yaml, d);
     if (st == CR_OK && strcmp(cr_results_read_attr(rd, "status"), "complete") != 0)
         st = cr_diag_set(d, CR_EINPUT,
                          "%s: status '%s' and no journal %s to continue from: run it again with "
@@ -998,336 +903,19 @@ static cr_status complete_summary(run_state *R, const cr_run_opts *o, cr_run_sum
                          o->out_path, cr_results_read_attr(rd, "status"), R->jpath);
     double *m2 = NULL;
     if (st == CR_OK)
-        st = summary_init(sum, R, &m2, d);
-    file_src F = {R, rd};
+        st = cr_i_run_summary_init(sum, R, &m2, d);
+    cr_i_run_file_src F = {R, rd};
     for (size_t u = 0; st == CR_OK && u < R->total; u++) {
         cr_unitrec rec;
-        if (!file_source(&F, u, &rec, &st, d))
+        if (!cr_i_run_file_source(&F, u, &rec, &st, d))
             continue;
-        summary_add(sum, m2, rec.cell, rec.values, R->periods, (size_t)R->p->experiment.burn_in);
+        cr_i_run_summary_add(sum, m2, rec.cell, rec.values, R->periods,
+                             (size_t)R->p->experiment.burn_in);
         sum->units_done++;
         cr_unitrec_free(&rec);
     }
     if (m2)
-        summary_finish(sum, R, m2);
+        cr_i_run_summary_finish(sum, R, m2);
     cr_results_read_close(&rd);
     return st;
-}
-
-/* ------------------------------------------------------------------ merge */
-
-typedef struct {
-    run_state *R;
-    cr_results_reader **rd;
-    const char *const *paths;
-    size_t nparts;
-    uint16_t *owner; /* [total] part holding the unit (UINT16_MAX: none) */
-    cr_event **events;
-    size_t *nevents;
-    size_t **ev_start; /* per part: [total + 1] first event row of each unit */
-} merge_src;
-
-static int merge_source(void *ctx, size_t u, cr_unitrec *rec, cr_status *st, cr_diag *d)
-{
-    merge_src *M = ctx;
-    run_state *R = M->R;
-    if (M->owner[u] == UINT16_MAX)
-        return 0;
-    size_t k = M->owner[u];
-    file_src F = {R, M->rd[k]};
-    if (!file_source(&F, u, rec, st, d))
-        return 0;
-    size_t a = M->ev_start[k][u], b = M->ev_start[k][u + 1];
-    if (b > a) {
-        rec->events = malloc((b - a) * sizeof *rec->events);
-        if (!rec->events) {
-            *st = cr_diag_set(d, CR_ENOMEM, "out of memory");
-            cr_unitrec_free(rec);
-            return 0;
-        }
-        memcpy(rec->events, M->events[k] + a, (b - a) * sizeof *rec->events);
-        rec->nevents = b - a;
-    }
-    if (R->net_out && rec->cell == 0) {
-        rec->net = malloc(CR_NET_INFO_COUNT * sizeof *rec->net);
-        double *col = malloc(R->nrep * sizeof *col);
-        const cr_var_desc *vars = cr_model_net_info_vars();
-        *st = rec->net && col ? CR_OK : cr_diag_set(d, CR_ENOMEM, "out of memory");
-        for (size_t j = 0; *st == CR_OK && j < CR_NET_INFO_COUNT; j++)
-            if ((*st = cr_results_read_vector(M->rd[k], "network", vars[j].name, col, d)) == CR_OK)
-                rec->net[j] = col[rec->replication];
-        free(col);
-        rec->nnet = CR_NET_INFO_COUNT;
-        if (*st == CR_OK && rec->replication == 0 &&
-            cr_results_read_has(M->rd[k], "/network/edges_replication_0")) {
-            *st = cr_results_read_table(M->rd[k], "network", "edges_replication_0", 3, edge_cols,
-                                        &rec->edges, &rec->edge_rows, d);
-            if (*st == CR_OK)
-                *st = cr_results_read_table(M->rd[k], "network", "degrees_replication_0", 3,
-                                            degree_cols, &rec->degrees, &rec->degree_rows, d);
-        }
-        if (*st != CR_OK) {
-            cr_unitrec_free(rec);
-            return 0;
-        }
-    }
-    const cr_params *p = R->p;
-    if (p->output.panel.smes > 0) {
-        size_t pn = (size_t)p->output.panel.smes, pvar = (size_t)p->output.panel.variables.n;
-        size_t pt =
-            (R->periods + (size_t)p->output.panel.every - 1) / (size_t)p->output.panel.every;
-        cr_var_desc vars[CR_STRLIST_MAX];
-        for (size_t v = 0; v < pvar; v++)
-            vars[v] = cr_panel_vars()[cr_panel_var_find(p->output.panel.variables.item[v])];
-        double *raw = malloc((pvar * pt * pn + 1) * sizeof *raw);
-        *st = raw ? cr_results_read_panel_unit(M->paths[k], rec->cell, rec->replication, pvar, vars,
-                                               pt, pn, raw, d)
-                  : cr_diag_set(d, CR_ENOMEM, "out of memory");
-        if (*st == CR_OK) {
-            *st = cr_zchunks_make(&rec->panel, raw, pvar, pt, pn, (int)p->output.compression, NAN,
-                                  omp_get_max_threads());
-            if (*st != CR_OK)
-                cr_diag_set(d, *st, "out of memory for the panel");
-            rec->has_panel = *st == CR_OK;
-        }
-        free(raw);
-        if (*st != CR_OK) {
-            cr_unitrec_free(rec);
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static cr_status merge_files(const char *const *parts, size_t nparts, const char *out_path,
-                             bool force, const char *command_line, cr_run_summary *sum, cr_diag *d);
-
-cr_status cr_merge_files(const char *const *parts, size_t nparts, const char *out_path, bool force,
-                         const char *command_line, cr_run_summary *sum, cr_diag *d)
-{
-    cr_results_setup();
-    struct sigaction old;
-    int restore = xfsz_ignore(&old);
-    cr_status st = merge_files(parts, nparts, out_path, force, command_line, sum, d);
-    if (restore)
-        sigaction(SIGXFSZ, &old, NULL);
-    return st;
-}
-
-static cr_status merge_files(const char *const *parts, size_t nparts, const char *out_path,
-                             bool force, const char *command_line, cr_run_summary *sum, cr_diag *d)
-{
-    memset(sum, 0, sizeof *sum);
-    double t0 = cr_now();
-    if (nparts == 0)
-        return cr_diag_set(d, CR_EUSAGE, "merge: name the part files");
-    if (nparts >= UINT16_MAX)
-        return cr_diag_set(d, CR_EUSAGE, "merge: at most %d part files", UINT16_MAX - 1);
-    struct stat sb;
-    if (!force && stat(out_path, &sb) == 0)
-        return cr_diag_set(d, CR_EEXIST, "%s: output exists; use --force to replace it", out_path);
-    merge_src M;
-    memset(&M, 0, sizeof M);
-    M.nparts = nparts;
-    M.paths = parts;
-    M.rd = calloc(nparts, sizeof *M.rd);
-    M.events = calloc(nparts, sizeof *M.events);
-    M.nevents = calloc(nparts, sizeof *M.nevents);
-    M.ev_start = calloc(nparts, sizeof *M.ev_start);
-    cr_params *p = malloc(sizeof *p);
-    run_state R;
-    memset(&R, 0, sizeof R);
-    cr_status st = M.rd && M.events && M.nevents && M.ev_start && p
-                       ? CR_OK
-                       : cr_diag_set(d, CR_ENOMEM, "out of memory");
-    for (size_t k = 0; st == CR_OK && k < nparts; k++) {
-        st = cr_results_read_open(parts[k], &M.rd[k], d);
-        if (st == CR_OK && k > 0 &&
-            strcmp(cr_results_read_attr(M.rd[k], "config"),
-                   cr_results_read_attr(M.rd[0], "config")))
-            st = cr_diag_set(d, CR_EINPUT,
-                             "merge: %s and %s are from different experiments (their resolved "
-                             "configurations differ)",
-                             parts[0], parts[k]);
-        if (st == CR_OK && k > 0 && cr_results_read_seed(M.rd[k]) != cr_results_read_seed(M.rd[0]))
-            st = cr_diag_set(d, CR_EINPUT, "merge: %s and %s have different seeds", parts[0],
-                             parts[k]);
-    }
-    /* the experiment, rebuilt from the stored configuration */
-    if (st == CR_OK) {
-        const char *config = cr_results_read_attr(M.rd[0], "config");
-        cr_diag ld;
-        st = cr_experiment_load_text(parts[0], config, p, &ld);
-        if (st != CR_OK)
-            st = cr_diag_set(d, CR_EINPUT, "merge: %s: its stored configuration does not load: %s",
-                             parts[0], ld.msg);
-        if (st == CR_OK)
-            st = state_init(&R, p, config, out_path, 0, 0, d);
-    }
-    if (st == CR_OK) {
-        snprintf(R.tmppath, sizeof R.tmppath, "%s.tmp", out_path);
-        M.R = &R;
-        M.owner = malloc((R.total + 1) * sizeof *M.owner);
-        if (!M.owner)
-            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
-        for (size_t u = 0; M.owner && u < R.total; u++)
-            M.owner[u] = UINT16_MAX;
-    }
-    char line[512], now[32];
-    utc_now(now, sizeof now);
-    for (size_t k = 0; st == CR_OK && k < nparts; k++) {
-        st = same_experiment(&R, M.rd[k], parts[k], cr_results_read_attr(M.rd[0], "config"), d);
-        const uint8_t *dn = st == CR_OK ? cr_results_read_done(M.rd[k]) : NULL;
-        size_t units = 0;
-        for (size_t u = 0; dn && st == CR_OK && u < R.total; u++) {
-            if (!dn[u])
-                continue;
-            if (M.owner[u] != UINT16_MAX)
-                st = cr_diag_set(d, CR_EINPUT,
-                                 "merge: unit (cell %zu, replication %zu) is in both %s and %s",
-                                 u / R.nrep, u % R.nrep, parts[M.owner[u]], parts[k]);
-            M.owner[u] = (uint16_t)k;
-            units++;
-        }
-        if (st == CR_OK)
-            st = cr_results_read_events(M.rd[k], &M.events[k], &M.nevents[k], d);
-        if (st == CR_OK && !(M.ev_start[k] = calloc(R.total + 2, sizeof *M.ev_start[k])))
-            st = cr_diag_set(d, CR_ENOMEM, "out of memory");
-        /* events of a unit are contiguous and in unit order (the file was assembled) */
-        for (size_t i = 0; st == CR_OK && i < M.nevents[k]; i++) {
-            const cr_event *e = &M.events[k][i];
-            size_t u = (size_t)e->cell * R.nrep + e->replication;
-            if (e->cell >= R.ncells || e->replication >= R.nrep ||
-                (i &&
-                 u < (size_t)M.events[k][i - 1].cell * R.nrep + M.events[k][i - 1].replication))
-                st = cr_diag_set(d, CR_EINPUT, "merge: %s: its events are out of order", parts[k]);
-            else
-                M.ev_start[k][u + 1]++;
-        }
-        for (size_t u = 0; st == CR_OK && u < R.total; u++)
-            M.ev_start[k][u + 1] += M.ev_start[k][u];
-        const char *sh = cr_results_read_attr(M.rd[k], "shard");
-        snprintf(line, sizeof line, "%s merged from %s (%s%s%s%zu units, status %s)", now, parts[k],
-                 sh[0] ? "shard " : "", sh, sh[0] ? ", " : "", units,
-                 cr_results_read_attr(M.rd[k], "status"));
-        if (st == CR_OK) {
-            const char *h = cr_results_read_attr(M.rd[k], "history");
-            if (h[0]) {
-                char sub[1024];
-                for (const char *q = h; *q;) {
-                    size_t n = strcspn(q, "\n");
-                    snprintf(sub, sizeof sub, "  %s: %.*s", parts[k], (int)(n < 900 ? n : 900), q);
-                    history_add(&R, sub);
-                    q += n + (q[n] == '\n');
-                }
-            }
-            history_add(&R, line);
-        }
-    }
-    size_t missing = 0, first_missing = 0;
-    for (size_t u = 0; st == CR_OK && u < R.total; u++)
-        if (M.owner[u] == UINT16_MAX && missing++ == 0)
-            first_missing = u;
-    if (st == CR_OK && missing)
-        st = cr_diag_set(d, CR_EINPUT,
-                         "merge: %zu of %zu units are in none of the files (the first: cell %zu, "
-                         "replication %zu); a shard is missing or unfinished",
-                         missing, R.total, first_missing / R.nrep, first_missing % R.nrep);
-    if (st == CR_OK)
-        st = assemble(&R, out_path, command_line, cr_results_read_attr(M.rd[0], "config"), 0,
-                      "complete", "", merge_source, &M, sum, d, 0);
-    sum->seconds = cr_now() - t0;
-    for (size_t k = 0; k < nparts; k++) {
-        if (M.rd)
-            cr_results_read_close(&M.rd[k]);
-        if (M.events)
-            free(M.events[k]);
-        if (M.ev_start)
-            free(M.ev_start[k]);
-    }
-    free(M.rd);
-    free(M.events);
-    free(M.nevents);
-    free(M.ev_start);
-    free(M.owner);
-    free(p);
-    state_free(&R);
-    return st;
-}
-
-/* A cell "0.3232 ± 0.0055" (4 significant decimals, or %.4g for large values),
- * left-aligned in `width` displayed columns ('±' is two bytes, one column). */
-static void print_cell(FILE *out, double mean, double half, int width)
-{
-    char cell[64];
-    int len = fabs(mean) >= 1000.0 || fabs(half) >= 1000.0
-                  ? snprintf(cell, sizeof cell, "%.4g ± %.3g", mean, half)
-                  : snprintf(cell, sizeof cell, "%.4f ± %.4f", mean, half);
-    fprintf(out, "  %s%*s", cell, len - 1 < width ? width - (len - 1) : 0, "");
-}
-
-/* Half-width of the 95 % confidence interval of a cell's metric. */
-static double half_width(const cr_run_summary *s, size_t c, size_t idx)
-{
-    if (s->n[c] < 2)
-        return 0.0;
-    return gsl_cdf_tdist_Pinv(0.975, (double)(s->n[c] - 1)) * s->sd[idx] / sqrt((double)s->n[c]);
-}
-
-#define SUMMARY_WIDE_CELLS 6 /* more cells: one row per cell */
-#define SUMMARY_MAX_ROWS 20  /* cells shown as rows; the file has every one */
-
-void cr_run_summary_print(const cr_run_summary *s, FILE *out)
-{
-    static const cr_metric rows[] = {
-        CR_M_ACCESS_RATE,    CR_M_MEAN_LOAN_RATE,   CR_M_MEAN_FEE_RATE,   CR_M_DEFAULT_RATE,
-        CR_M_BANK_LOSS_RATE, CR_M_BORROWER_MEAN_PD, CR_M_GOVERNMENT_COST, CR_M_SME_SURPLUS,
-    };
-    const size_t nrows = sizeof rows / sizeof rows[0];
-    const cr_var_desc *tab = cr_metric_table();
-    if (s->ncells > SUMMARY_WIDE_CELLS) { /* a design: cells as rows, a few metrics */
-        static const cr_metric cols[] = {CR_M_ACCESS_RATE, CR_M_DEFAULT_RATE, CR_M_BANK_LOSS_RATE,
-                                         CR_M_CONTAGION_DEFAULTS};
-        const size_t ncols = sizeof cols / sizeof cols[0];
-        fprintf(out, "%6s  %-16s", "cell", "mode");
-        for (size_t j = 0; j < ncols; j++)
-            fprintf(out, "  %-20s", tab[cols[j]].name);
-        fputc('\n', out);
-        size_t shown = s->ncells < SUMMARY_MAX_ROWS ? s->ncells : SUMMARY_MAX_ROWS;
-        for (size_t c = 0; c < shown; c++) {
-            fprintf(out, "%6zu  %-16s", c, s->cell_mode[c]);
-            for (size_t j = 0; j < ncols; j++) {
-                size_t idx = c * s->nmetrics + (size_t)cols[j];
-                print_cell(out, s->mean[idx], half_width(s, c, idx), 20);
-            }
-            fputc('\n', out);
-        }
-        if (shown < s->ncells)
-            fprintf(out,
-                    "... %zu more cells (credere info shows the design; every cell is in the "
-                    "file)\n",
-                    s->ncells - shown);
-    } else {
-        int width = 18;
-        for (size_t c = 0; c < s->ncells; c++)
-            if ((int)strlen(s->cell_mode[c]) + 1 > width)
-                width = (int)strlen(s->cell_mode[c]) + 1;
-        /* metrics as rows, modes as columns: modes compare side by side */
-        fprintf(out, "%-20s", "metric");
-        for (size_t c = 0; c < s->ncells; c++)
-            fprintf(out, "  %-*s", width, s->cell_mode[c]);
-        fputc('\n', out);
-        for (size_t j = 0; j < nrows; j++) {
-            fprintf(out, "%-20s", tab[rows[j]].name);
-            for (size_t c = 0; c < s->ncells; c++) {
-                size_t idx = c * s->nmetrics + (size_t)rows[j];
-                print_cell(out, s->mean[idx], half_width(s, c, idx), width);
-            }
-            fputc('\n', out);
-        }
-    }
-    fprintf(out,
-            "(mean over %zu replications of the post-burn-in average ± half-width of the "
-            "95 %% confidence interval; units: credere check --metrics)\n",
-            s->nreplications);
 }
