@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "apps/cli.h"
 #include "core/netio.h"
 #include "core/results.h"
 #include "core/status.h"
@@ -19,16 +20,12 @@
 #include "cr_buildinfo.h"
 #include "analysis/analyze.h"
 #include "analysis/plot.h"
-#include "experiments/bench.h"
 #include "experiments/cluster.h"
 #include "experiments/design.h"
 #include "experiments/runner.h"
 #include "experiments/setup.h"
-#include "models/meanfield.h"
 #include "models/metrics.h"
 #include "models/mode.h"
-
-#define MAX_SETS 256
 
 typedef struct {
     const char *name;
@@ -39,95 +36,10 @@ typedef struct {
 
 static const command *find_command(const char *name);
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "credere %s: ", cmd);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(see 'credere %s --help')\n", cmd);
-    return 2;
-}
-
-static int fail(cr_status st, const cr_diag *d)
-{
-    fprintf(stderr, "credere: %s\n", d->msg[0] ? d->msg : cr_status_message(st));
-    return cr_status_exit_code(st);
-}
-
-static bool is_help(const char *a)
-{
-    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
-}
-
-static int print_help(const char *cmd)
+int cli_print_help(const char *cmd)
 {
     const command *c = find_command(cmd);
     fputs(c->help, stdout);
-    return 0;
-}
-
-/* Parses a positive integer option value; -1 when it is not one. */
-static long parse_count(const char *s, long max)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1 || v > max)
-        return -1;
-    return v;
-}
-
-/* The command line, shell-quoted where needed, for provenance. */
-static char *join_command_line(int argc, char **argv)
-{
-    size_t len = 1;
-    for (int i = 0; i < argc; i++)
-        len += 4 * strlen(argv[i]) + 3;
-    char *s = malloc(len), *o = s;
-    if (!s)
-        return NULL;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        bool plain = *a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789-_./=:,+@%") == strlen(a);
-        if (i)
-            *o++ = ' ';
-        if (plain) {
-            o += sprintf(o, "%s", a);
-        } else {
-            *o++ = '\'';
-            for (; *a; a++) {
-                if (*a == '\'')
-                    o += sprintf(o, "'\\''");
-                else
-                    *o++ = *a;
-            }
-            *o++ = '\'';
-        }
-    }
-    *o = '\0';
-    return s;
-}
-
-/* Options shared by run and check. */
-typedef struct {
-    const char *exp;
-    const char *sets[MAX_SETS];
-    int nsets;
-} exp_args;
-
-/* Consumes --set at argv[*i]; returns 0, or 2 on a usage error. */
-static int take_set(const char *cmd, int argc, char **argv, int *i, exp_args *a)
-{
-    const char *v = NULL;
-    if (strncmp(argv[*i], "--set=", 6) == 0)
-        v = argv[*i] + 6;
-    else if (*i + 1 < argc)
-        v = argv[++*i];
-    else
-        return usage_error(cmd, "%s needs a value: --set dotted.key=value", argv[*i]);
-    if (a->nsets >= MAX_SETS)
-        return usage_error(cmd, "too many --set options (at most %s)", "256");
-    a->sets[a->nsets++] = v;
     return 0;
 }
 
@@ -137,59 +49,19 @@ static void on_signal(int sig)
     cr_runner_request_stop();
 }
 
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Whether a and b name the same file (the same name, or the same inode). */
-static bool same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return strcmp(a, b) == 0 || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-                                 sa.st_ino == sb.st_ino);
-}
-
-/* Checks that the output file path can be written before any work: it is not a
- * directory and its directory exists. 0, else 2 with a message on stderr (unless
- * quiet: the other MPI ranks). */
-static int check_output(const char *path, bool quiet)
-{
-    struct stat st;
-    const char *slash = strrchr(path, '/');
-    char why[4200] = "";
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(why, sizeof why, "is a directory; -o needs a file name");
-    } else if (slash) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
-        if (stat(dir, &st) != 0)
-            snprintf(why, sizeof why, "cannot write: the directory %s %s", dir,
-                     errno == ENOENT ? "does not exist" : strerror(errno));
-        else if (!S_ISDIR(st.st_mode))
-            snprintf(why, sizeof why, "cannot write: %s is not a directory", dir);
-    }
-    if (!why[0])
-        return 0;
-    if (!quiet)
-        fprintf(stderr, "credere: %s: %s (nothing was written)\n", path, why);
-    return 2;
-}
-
 /* "I/N" with 1 <= I <= N: 0, else 2 (a usage error). */
 static int parse_shard(const char *s, int *index, int *count)
 {
     char *end;
     long i = strtol(s, &end, 10);
     if (end == s || *end != '/')
-        return usage_error("run", "--shard needs I/N (e.g. 2/8), got '%s'", s);
+        return cli_usage_error("run", "--shard needs I/N (e.g. 2/8), got '%s'", s);
     const char *q = end + 1;
     long n = strtol(q, &end, 10);
     if (end == q || *end != '\0' || n < 1 || n > 1000000)
-        return usage_error("run", "--shard needs I/N with N in 1..1000000, got '%s'", s);
+        return cli_usage_error("run", "--shard needs I/N with N in 1..1000000, got '%s'", s);
     if (i < 1 || i > n)
-        return usage_error("run", "--shard %s: I must be in 1..N", s);
+        return cli_usage_error("run", "--shard %s: I must be in 1..N", s);
     *index = (int)i;
     *count = (int)n;
     return 0;
@@ -212,38 +84,40 @@ static void print_summary(const char *what, const cr_params *p, const cr_run_sum
 
 static int cmd_run(int argc, char **argv)
 {
-    exp_args a = {0};
+    cli_exp_args a = {0};
     const char *out = NULL;
     bool force = false, quiet = false, resume = false;
     int threads = omp_get_max_threads(), shard_index = 0, shard_count = 0;
     int parallel = CR_PARALLEL_AUTO;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (is_help(s))
-            return print_help("run");
+        if (cli_is_help(s))
+            return cli_print_help("run");
         if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
-            int rc = take_set("run", argc, argv, &i, &a);
+            int rc = cli_take_set("run", argc, argv, &i, &a);
             if (rc)
                 return rc;
         } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
             if (++i >= argc)
-                return usage_error("run", "%s needs a file name", s);
+                return cli_usage_error("run", "%s needs a file name", s);
             out = argv[i];
         } else if (strcmp(s, "--threads") == 0) {
             if (++i >= argc)
-                return usage_error("run", "%s", "--threads needs a value: an integer in 1..4096");
-            if ((threads = (int)parse_count(argv[i], 4096)) < 0)
-                return usage_error("run", "--threads needs an integer in 1..4096, got '%s'",
-                                   argv[i]);
+                return cli_usage_error("run", "%s",
+                                       "--threads needs a value: an integer in 1..4096");
+            if ((threads = (int)cli_parse_count(argv[i], 4096)) < 0)
+                return cli_usage_error("run", "--threads needs an integer in 1..4096, got '%s'",
+                                       argv[i]);
         } else if (strcmp(s, "--shard") == 0) {
             if (++i >= argc)
-                return usage_error("run", "%s", "--shard needs I/N (e.g. 2/8)");
+                return cli_usage_error("run", "%s", "--shard needs I/N (e.g. 2/8)");
             int rc = parse_shard(argv[i], &shard_index, &shard_count);
             if (rc)
                 return rc;
         } else if (strcmp(s, "--parallel") == 0) {
             if (i + 1 >= argc)
-                return usage_error("run", "%s", "--parallel needs a value: auto, units or agents");
+                return cli_usage_error("run", "%s",
+                                       "--parallel needs a value: auto, units or agents");
             const char *v = argv[++i];
             if (strcmp(v, "auto") == 0)
                 parallel = CR_PARALLEL_AUTO;
@@ -252,7 +126,8 @@ static int cmd_run(int argc, char **argv)
             else if (strcmp(v, "agents") == 0)
                 parallel = CR_PARALLEL_AGENTS;
             else
-                return usage_error("run", "--parallel takes auto, units or agents, got '%s'", v);
+                return cli_usage_error("run", "--parallel takes auto, units or agents, got '%s'",
+                                       v);
         } else if (strcmp(s, "--force") == 0) {
             force = true;
         } else if (strcmp(s, "--resume") == 0) {
@@ -260,17 +135,17 @@ static int cmd_run(int argc, char **argv)
         } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
             quiet = true;
         } else if (s[0] == '-' && s[1] != '\0') {
-            return usage_error("run", "unknown option '%s'", s);
+            return cli_usage_error("run", "unknown option '%s'", s);
         } else if (!a.exp) {
             a.exp = s;
         } else {
-            return usage_error("run", "unexpected argument '%s' (one experiment file only)", s);
+            return cli_usage_error("run", "unexpected argument '%s' (one experiment file only)", s);
         }
     }
     if (!a.exp)
-        return usage_error("run", "%s", "missing the experiment file: credere run EXP.yaml");
+        return cli_usage_error("run", "%s", "missing the experiment file: credere run EXP.yaml");
     if (force && resume)
-        return usage_error("run", "%s", "--force starts over and --resume continues: give one");
+        return cli_usage_error("run", "%s", "--force starts over and --resume continues: give one");
 
     cr_cluster_init(&argc, &argv);
     const int rank = cr_cluster_rank();
@@ -281,19 +156,19 @@ static int cmd_run(int argc, char **argv)
     cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, &yaml, &d);
     if (st != CR_OK) {
         cr_cluster_finalize();
-        return rank == 0 ? fail(st, &d) : cr_status_exit_code(st);
+        return rank == 0 ? cli_fail(st, &d) : cr_status_exit_code(st);
     }
     char default_out[CR_CONFIG_STR_MAX + 8];
     if (!out) {
         snprintf(default_out, sizeof default_out, "%s.h5", p.experiment.name);
         out = default_out;
     }
-    if (check_output(out, rank != 0)) {
+    if (cli_check_output(out, rank != 0)) {
         free(yaml);
         cr_cluster_finalize();
         return 2;
     }
-    char *cmdline = join_command_line(argc + 1, argv - 1);
+    char *cmdline = cli_join_command_line(argc + 1, argv - 1);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -325,12 +200,12 @@ static int cmd_run(int argc, char **argv)
     }
     if (st != CR_OK && st != CR_EINTERRUPTED) {
         cr_run_summary_free(&sum);
-        return fail(st, &d);
+        return cli_fail(st, &d);
     }
     print_summary("experiment", &p, &sum, threads, out);
     cr_run_summary_free(&sum);
     if (st == CR_EINTERRUPTED)
-        return fail(st, &d);
+        return cli_fail(st, &d);
     return 0;
 }
 
@@ -339,12 +214,12 @@ static int cmd_analyze(int argc, char **argv)
     cr_analyze_opts o = {.level = 0.95, .bootstrap = 1000, .out = stdout, .warn = stderr};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (is_help(s))
-            return print_help("analyze");
+        if (cli_is_help(s))
+            return cli_print_help("analyze");
         if (strcmp(s, "--reference") == 0 || strcmp(s, "--csv") == 0 || strcmp(s, "--level") == 0 ||
             strcmp(s, "--bootstrap") == 0) {
             if (++i >= argc)
-                return usage_error("analyze", "%s needs a value", s);
+                return cli_usage_error("analyze", "%s needs a value", s);
             if (strcmp(s, "--reference") == 0) {
                 o.reference = argv[i];
             } else if (strcmp(s, "--csv") == 0) {
@@ -353,12 +228,12 @@ static int cmd_analyze(int argc, char **argv)
                 char *end;
                 o.level = strtod(argv[i], &end);
                 if (*end || !(o.level > 0 && o.level < 1))
-                    return usage_error("analyze", "--level needs a number in (0, 1), got '%s'",
-                                       argv[i]);
+                    return cli_usage_error("analyze", "--level needs a number in (0, 1), got '%s'",
+                                           argv[i]);
             } else {
-                long b = parse_count(argv[i], 1000000);
+                long b = cli_parse_count(argv[i], 1000000);
                 if (b < 0)
-                    return usage_error(
+                    return cli_usage_error(
                         "analyze", "--bootstrap needs an integer in 1..1000000, got '%s'", argv[i]);
                 o.bootstrap = (size_t)b;
             }
@@ -367,20 +242,20 @@ static int cmd_analyze(int argc, char **argv)
         } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
             o.out = NULL;
         } else if (s[0] == '-' && s[1] != '\0') {
-            return usage_error("analyze", "unknown option '%s'", s);
+            return cli_usage_error("analyze", "unknown option '%s'", s);
         } else if (!o.path) {
             o.path = s;
         } else {
-            return usage_error("analyze", "unexpected argument '%s' (one results file)", s);
+            return cli_usage_error("analyze", "unexpected argument '%s' (one results file)", s);
         }
     }
     if (!o.path)
-        return usage_error("analyze", "%s", "missing the results file: credere analyze OUT.h5");
+        return cli_usage_error("analyze", "%s", "missing the results file: credere analyze OUT.h5");
     cr_diag d;
     cr_diag_clear(&d);
     cr_status st = cr_analyze(&o, &d);
     if (st != CR_OK)
-        return fail(st, &d);
+        return cli_fail(st, &d);
     if (o.out)
         printf("analysis: %s:/analysis%s%s\n", o.path, o.csv_dir ? ", CSV in " : "",
                o.csv_dir ? o.csv_dir : "");
@@ -392,8 +267,8 @@ static int cmd_plot(int argc, char **argv)
     cr_plot_opts o = {.out = stdout};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (is_help(s))
-            return print_help("plot");
+        if (cli_is_help(s))
+            return cli_print_help("plot");
         if (strcmp(s, "--list") == 0) {
             cr_plot_list(stdout);
             return 0;
@@ -401,7 +276,7 @@ static int cmd_plot(int argc, char **argv)
         if (strcmp(s, "--figure") == 0 || strcmp(s, "--metric") == 0 || strcmp(s, "-o") == 0 ||
             strcmp(s, "--output") == 0) {
             if (++i >= argc)
-                return usage_error("plot", "%s needs a value", s);
+                return cli_usage_error("plot", "%s needs a value", s);
             if (strcmp(s, "--figure") == 0)
                 o.figure = argv[i];
             else if (strcmp(s, "--metric") == 0)
@@ -413,23 +288,23 @@ static int cmd_plot(int argc, char **argv)
         } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
             o.out = NULL;
         } else if (s[0] == '-' && s[1] != '\0') {
-            return usage_error("plot", "unknown option '%s'", s);
+            return cli_usage_error("plot", "unknown option '%s'", s);
         } else if (!o.path) {
             o.path = s;
         } else {
-            return usage_error("plot", "unexpected argument '%s' (one results file)", s);
+            return cli_usage_error("plot", "unexpected argument '%s' (one results file)", s);
         }
     }
     if (!o.path)
-        return usage_error("plot", "%s",
-                           "missing the results file: credere plot OUT.h5 --figure NAME");
+        return cli_usage_error("plot", "%s",
+                               "missing the results file: credere plot OUT.h5 --figure NAME");
     if (!o.figure)
-        return usage_error("plot", "%s",
-                           "missing --figure NAME (credere plot --list shows the figures)");
+        return cli_usage_error("plot", "%s",
+                               "missing --figure NAME (credere plot --list shows the figures)");
     cr_diag d;
     cr_diag_clear(&d);
     cr_status st = cr_plot(&o, &d);
-    return st == CR_OK ? 0 : fail(st, &d);
+    return st == CR_OK ? 0 : cli_fail(st, &d);
 }
 
 static int cmd_merge(int argc, char **argv)
@@ -439,49 +314,49 @@ static int cmd_merge(int argc, char **argv)
     const char **parts = calloc((size_t)argc + 1, sizeof *parts);
     size_t nparts = 0;
     if (!parts)
-        return fail(CR_ENOMEM, NULL);
+        return cli_fail(CR_ENOMEM, NULL);
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (is_help(s)) {
+        if (cli_is_help(s)) {
             free(parts);
-            return print_help("merge");
+            return cli_print_help("merge");
         }
         if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
             if (++i >= argc) {
                 free(parts);
-                return usage_error("merge", "%s needs a file name", s);
+                return cli_usage_error("merge", "%s needs a file name", s);
             }
             out = argv[i];
         } else if (strcmp(s, "--force") == 0) {
             force = true;
         } else if (s[0] == '-' && s[1] != '\0') {
             free(parts);
-            return usage_error("merge", "unknown option '%s'", s);
+            return cli_usage_error("merge", "unknown option '%s'", s);
         } else {
             parts[nparts++] = s;
         }
     }
     if (!out || nparts == 0) {
         free(parts);
-        return usage_error("merge", "%s", "usage: credere merge PART.h5... -o OUT.h5");
+        return cli_usage_error("merge", "%s", "usage: credere merge PART.h5... -o OUT.h5");
     }
     for (size_t k = 0; k < nparts; k++) {
-        const char *dup = same_file(parts[k], out) ? out : NULL;
+        const char *dup = cli_same_file(parts[k], out) ? out : NULL;
         for (size_t j = 0; !dup && j < k; j++)
-            if (same_file(parts[j], parts[k]))
+            if (cli_same_file(parts[j], parts[k]))
                 dup = parts[k];
         if (dup) {
             free(parts);
-            return usage_error(
+            return cli_usage_error(
                 "merge", dup == out ? "the output %s is also a part" : "the part %s is given twice",
                 dup);
         }
     }
-    if (check_output(out, false)) {
+    if (cli_check_output(out, false)) {
         free(parts);
         return 2;
     }
-    char *cmdline = join_command_line(argc + 1, argv - 1);
+    char *cmdline = cli_join_command_line(argc + 1, argv - 1);
     cr_run_summary sum;
     cr_diag d;
     cr_diag_clear(&d);
@@ -491,7 +366,7 @@ static int cmd_merge(int argc, char **argv)
     free(parts);
     if (st != CR_OK) {
         cr_run_summary_free(&sum);
-        return fail(st, &d);
+        return cli_fail(st, &d);
     }
     printf("merged %zu units of %zu cells x %zu replications\n", sum.units_done, sum.ncells,
            sum.units_done / (sum.ncells ? sum.ncells : 1));
@@ -503,11 +378,11 @@ static int cmd_merge(int argc, char **argv)
 
 static int cmd_check(int argc, char **argv)
 {
-    exp_args a = {0};
+    cli_exp_args a = {0};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (is_help(s))
-            return print_help("check");
+        if (cli_is_help(s))
+            return cli_print_help("check");
         if (strcmp(s, "--keys") == 0) {
             cr_experiment_keys_markdown(stdout);
             return 0;
@@ -520,26 +395,28 @@ static int cmd_check(int argc, char **argv)
             return 0;
         }
         if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
-            int rc = take_set("check", argc, argv, &i, &a);
+            int rc = cli_take_set("check", argc, argv, &i, &a);
             if (rc)
                 return rc;
         } else if (s[0] == '-' && s[1] != '\0') {
-            return usage_error("check", "unknown option '%s'", s);
+            return cli_usage_error("check", "unknown option '%s'", s);
         } else if (!a.exp) {
             a.exp = s;
         } else {
-            return usage_error("check", "unexpected argument '%s' (one experiment file only)", s);
+            return cli_usage_error("check", "unexpected argument '%s' (one experiment file only)",
+                                   s);
         }
     }
     if (!a.exp)
-        return usage_error("check", "%s", "missing the experiment file: credere check EXP.yaml");
+        return cli_usage_error("check", "%s",
+                               "missing the experiment file: credere check EXP.yaml");
     cr_params p;
     char *yaml = NULL;
     cr_diag d;
     cr_diag_clear(&d);
     cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, &yaml, &d);
     if (st != CR_OK)
-        return fail(st, &d);
+        return cli_fail(st, &d);
     fputs(yaml, stdout);
     free(yaml);
     cr_design g; /* the cells the run would have, as a YAML comment */
@@ -557,12 +434,12 @@ static int cmd_modes(int argc, char **argv)
 {
     const char *name = NULL;
     for (int i = 1; i < argc; i++) {
-        if (is_help(argv[i]))
-            return print_help("modes");
+        if (cli_is_help(argv[i]))
+            return cli_print_help("modes");
         if (argv[i][0] == '-')
-            return usage_error("modes", "unknown option '%s'", argv[i]);
+            return cli_usage_error("modes", "unknown option '%s'", argv[i]);
         if (name)
-            return usage_error("modes", "unexpected argument '%s'", argv[i]);
+            return cli_usage_error("modes", "unexpected argument '%s'", argv[i]);
         name = argv[i];
     }
     if (name) {
@@ -590,20 +467,20 @@ static int cmd_info(int argc, char **argv)
 {
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
-        if (is_help(argv[i]))
-            return print_help("info");
+        if (cli_is_help(argv[i]))
+            return cli_print_help("info");
         if (argv[i][0] == '-')
-            return usage_error("info", "unknown option '%s'", argv[i]);
+            return cli_usage_error("info", "unknown option '%s'", argv[i]);
         if (path)
-            return usage_error("info", "unexpected argument '%s'", argv[i]);
+            return cli_usage_error("info", "unexpected argument '%s'", argv[i]);
         path = argv[i];
     }
     if (!path)
-        return usage_error("info", "%s", "missing the results file: credere info OUT.h5");
+        return cli_usage_error("info", "%s", "missing the results file: credere info OUT.h5");
     cr_diag d;
     cr_diag_clear(&d);
     cr_status st = cr_results_info(path, stdout, &d);
-    return st == CR_OK ? 0 : fail(st, &d);
+    return st == CR_OK ? 0 : cli_fail(st, &d);
 }
 
 static int cmd_network(int argc, char **argv)
@@ -612,8 +489,8 @@ static int cmd_network(int argc, char **argv)
     int measure = -1;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        if (is_help(s))
-            return print_help("network");
+        if (cli_is_help(s))
+            return cli_print_help("network");
         const char **target = NULL;
         if (strcmp(s, "--edges") == 0)
             target = &job.edges_path;
@@ -623,37 +500,37 @@ static int cmd_network(int argc, char **argv)
             target = &job.out_path;
         if (target) {
             if (++i >= argc)
-                return usage_error("network", "%s needs a file name", s);
+                return cli_usage_error("network", "%s needs a file name", s);
             *target = argv[i];
         } else if (strcmp(s, "--clearing") == 0 || strcmp(s, "--debtrank") == 0) {
             int m = s[2] == 'c' ? CR_NETIO_CLEARING : CR_NETIO_DEBTRANK;
             if (measure >= 0 && measure != m)
-                return usage_error("network", "%s",
-                                   "--clearing and --debtrank exclude each other: choose one");
+                return cli_usage_error("network", "%s",
+                                       "--clearing and --debtrank exclude each other: choose one");
             measure = m;
         } else if (strcmp(s, "--force") == 0) {
             job.force = true;
         } else if (s[0] == '-' && s[1] != '\0') {
-            return usage_error("network", "unknown option '%s'", s);
+            return cli_usage_error("network", "unknown option '%s'", s);
         } else {
-            return usage_error("network",
-                               "unexpected argument '%s' (the files go with --edges "
-                               "and --nodes)",
-                               s);
+            return cli_usage_error("network",
+                                   "unexpected argument '%s' (the files go with --edges "
+                                   "and --nodes)",
+                                   s);
         }
     }
     if (!job.edges_path)
-        return usage_error("network", "%s", "missing --edges EDGES.csv");
+        return cli_usage_error("network", "%s", "missing --edges EDGES.csv");
     if (!job.nodes_path)
-        return usage_error("network", "%s", "missing --nodes NODES.csv");
+        return cli_usage_error("network", "%s", "missing --nodes NODES.csv");
     if (measure < 0)
-        return usage_error("network", "%s", "choose a measure: --clearing or --debtrank");
+        return cli_usage_error("network", "%s", "choose a measure: --clearing or --debtrank");
     job.measure = (cr_netio_measure)measure;
     if (job.out_path && strcmp(job.out_path, "-") == 0)
         job.out_path = NULL; /* standard output */
-    if (job.out_path && check_output(job.out_path, false))
+    if (job.out_path && cli_check_output(job.out_path, false))
         return 2;
-    char *cmdline = join_command_line(argc + 1, argv - 1);
+    char *cmdline = cli_join_command_line(argc + 1, argv - 1);
     job.command_line = cmdline ? cmdline : "credere network";
     cr_netio_summary sum;
     cr_diag d;
@@ -661,7 +538,7 @@ static int cmd_network(int argc, char **argv)
     cr_status st = cr_netio_run(&job, &sum, &d);
     free(cmdline);
     if (st != CR_OK)
-        return fail(st, &d);
+        return cli_fail(st, &d);
     if (!job.out_path)
         return 0; /* the table went to standard output: nothing else there */
     if (job.measure == CR_NETIO_CLEARING)
@@ -673,333 +550,6 @@ static int cmd_network(int argc, char **argv)
                sum.nodes, sum.edges, sum.debtrank.total, sum.debtrank.steps,
                sum.debtrank.distressed);
     printf("results: %s\n", job.out_path);
-    return 0;
-}
-
-static int cmd_bench(int argc, char **argv)
-{
-    enum { MAXLIST = 16 };
-    long periods = 20, reps = 1;
-    long size_list[MAXLIST] = {100000, 1000000}, thread_list[MAXLIST] = {1, 0};
-    int nsizes = 2, nthreads = 0;
-    int parallel = CR_PARALLEL_AUTO, output = CR_BENCH_OUTPUT_NONE;
-    bool roofline = true;
-    char names_arg[1024] = "direct,alliance,stress";
-    exp_args extra = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (is_help(s))
-            return print_help("bench");
-        if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
-            int rc = take_set("bench", argc, argv, &i, &extra);
-            if (rc)
-                return rc;
-        } else if (strcmp(s, "--roofline") == 0 || strcmp(s, "--no-roofline") == 0) {
-            roofline = s[2] == 'r';
-        } else if (strcmp(s, "--scenario") == 0 || strcmp(s, "--modes") == 0) {
-            if (!v)
-                return usage_error("bench", "%s needs a comma-separated list of scenarios", s);
-            snprintf(names_arg, sizeof names_arg, "%s", argv[++i]);
-        } else if (strcmp(s, "--smes") == 0 || strcmp(s, "--threads") == 0) {
-            int sm = s[2] == 's', n = 0;
-            long *list = sm ? size_list : thread_list;
-            char buf[256];
-            snprintf(buf, sizeof buf, "%s", v ? v : "");
-            for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n <= MAXLIST;
-                 tok = strtok_r(NULL, ",", &save), n++)
-                if (n == MAXLIST || (list[n] = parse_count(tok, sm ? 2000000000L : 4096)) < 0)
-                    n = MAXLIST + 1;
-            if (n < 1 || n > MAXLIST)
-                return usage_error("bench", "%s needs positive integers separated by commas", s);
-            *(sm ? &nsizes : &nthreads) = n;
-            i++;
-        } else if (strcmp(s, "--periods") == 0 || strcmp(s, "--replications") == 0) {
-            long *target = s[2] == 'p' ? &periods : &reps;
-            if (!v || (*target = parse_count(v, 1000000L)) < 0)
-                return usage_error("bench", "%s needs a positive integer", s);
-            i++;
-        } else if (strcmp(s, "--parallel") == 0) {
-            if (v && strcmp(v, "auto") == 0)
-                parallel = CR_PARALLEL_AUTO;
-            else if (v && strcmp(v, "units") == 0)
-                parallel = CR_PARALLEL_UNITS;
-            else if (v && strcmp(v, "agents") == 0)
-                parallel = CR_PARALLEL_AGENTS;
-            else
-                return usage_error("bench", "%s needs auto, units or agents", s);
-            i++;
-        } else if (strcmp(s, "--output") == 0) {
-            if (v && strcmp(v, "none") == 0)
-                output = CR_BENCH_OUTPUT_NONE;
-            else if (v && strcmp(v, "metrics") == 0)
-                output = CR_BENCH_OUTPUT_METRICS;
-            else if (v && strcmp(v, "panel") == 0)
-                output = CR_BENCH_OUTPUT_PANEL;
-            else
-                return usage_error("bench", "%s needs none, metrics or panel", s);
-            i++;
-        } else {
-            return usage_error("bench", "unknown argument '%s'", s);
-        }
-    }
-    cr_bench_scenario scen[CR_STRLIST_MAX];
-    int nscen = 0;
-    for (char *save = NULL, *tok = strtok_r(names_arg, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (nscen >= CR_STRLIST_MAX)
-            return usage_error("bench", "%s", "too many scenarios");
-        if (cr_bench_scenario_get(tok, &scen[nscen++]) != 0)
-            return usage_error("bench",
-                               "unknown scenario '%s' (direct, alliance, stress, or a financing "
-                               "mode: see credere modes)",
-                               tok);
-    }
-    if (nscen == 0)
-        return usage_error("bench", "%s", "--scenario needs at least one name");
-    if (nthreads == 0) { /* 1 and all threads */
-        int maxthreads = omp_get_max_threads();
-        thread_list[1] = maxthreads;
-        nthreads = maxthreads > 1 ? 2 : 1;
-    }
-    printf("credere %s (%s), %s, %s build; %d threads available\n", CR_VERSION_STRING,
-           CR_GIT_REVISION, CR_COMPILER, CR_BUILD_TYPE, omp_get_max_threads());
-    cr_bench_print_header(stdout);
-    fflush(stdout);
-    for (int ci = 0; ci < nscen; ci++) {
-        for (int si = 0; si < nsizes; si++) {
-            for (int ti = 0; ti < nthreads; ti++) {
-                enum { FIXED = 8, SCEN_MAX = 64 };
-                const char *sets[FIXED + SCEN_MAX + MAX_SETS];
-                int n = 0;
-                char set_smes[64], set_periods[64], set_reps[64], set_modes[128], set_panel[64];
-                snprintf(set_smes, sizeof set_smes, "population.smes=%ld", size_list[si]);
-                snprintf(set_periods, sizeof set_periods, "experiment.periods=%ld", periods);
-                snprintf(set_reps, sizeof set_reps, "experiment.replications=%ld", reps);
-                snprintf(set_modes, sizeof set_modes, "modes=[%s]", scen[ci].mode);
-                snprintf(set_panel, sizeof set_panel, "output.panel.smes=%ld", size_list[si]);
-                sets[n++] = set_smes;
-                sets[n++] = set_periods;
-                sets[n++] = set_reps;
-                sets[n++] = "experiment.burn_in=0";
-                sets[n++] = set_modes;
-                for (int k = 0; scen[ci].sets[k] && k < SCEN_MAX; k++)
-                    sets[n++] = scen[ci].sets[k];
-                if (output == CR_BENCH_OUTPUT_PANEL) { /* 3 variables, every period */
-                    sets[n++] = set_panel;
-                    sets[n++] = "output.panel.every=1";
-                    sets[n++] = "output.panel.variables=[pd,debt,status]";
-                }
-                for (int k = 0; k < extra.nsets; k++)
-                    sets[n++] = extra.sets[k];
-                cr_params p;
-                char *yaml = NULL;
-                cr_diag d;
-                cr_diag_clear(&d);
-                cr_status st = cr_experiment_load(NULL, sets, n, &p, &yaml, &d);
-                cr_bench_opts o = {
-                    .params = &p,
-                    .scenario = scen[ci].name,
-                    .mode = scen[ci].mode,
-                    .threads = (int)thread_list[ti],
-                    .parallel = parallel,
-                    .output = output,
-                    .config_yaml = yaml,
-                    .roofline = roofline,
-                };
-                cr_bench_result r;
-                if (st == CR_OK)
-                    st = cr_bench_run(&o, &r, &d);
-                free(yaml);
-                if (st != CR_OK)
-                    return fail(st, &d);
-                cr_bench_print_row(&r, stdout);
-                fflush(stdout);
-            }
-        }
-    }
-    return 0;
-}
-
-/* The mean-field CSV: a comment header with the game of each mode, then one row per
- * period. */
-static void meanfield_write(FILE *f, const cr_params *p, const char *exp, const char *cmdline,
-                            const cr_mf_game *g, const double *x, int discrete)
-{
-    const int T = (int)p->experiment.periods, nm = p->modes.n;
-    const double x0 = p->behaviour.risk.initial_share;
-    fprintf(f, "# credere meanfield: replicator dynamics of learned project choice "
-               "(models/meanfield.h)\n");
-    fprintf(f, "# experiment %s (%s); credere %s (git %s)\n", p->experiment.name, exp,
-            CR_VERSION_STRING, CR_GIT_REVISION);
-    fprintf(f, "# command: %s\n", cmdline);
-    fprintf(f,
-            "# x0 = behaviour.risk.initial_share = %.10g; revision_rate %.10g; payoff_range "
-            "%.10g; %d periods; %s\n",
-            x0, p->behaviour.learning.revision_rate, p->behaviour.learning.payoff_range, T,
-            discrete ? "the expected one-period map (--discrete)"
-                     : "ODE, GSL rk8pd at tolerance 1e-10");
-    fprintf(f,
-            "# per period: safe project success %.10g and return %.10g; risky project success "
-            "%.10g and return %.10g\n",
-            g[0].s_safe, g[0].ret_safe, g[0].s_risky, g[0].ret_risky);
-    for (int k = 0; k < nm; k++) {
-        const cr_mf_game *gk = &g[k];
-        double qbar = x0 * (1.0 - gk->s_risky) + (1.0 - x0) * (1.0 - gk->s_safe);
-        double liab = gk->n > 1 ? qbar * gk->members_share : 0.0;
-        fprintf(f,
-                "# %s: group size %d; rate %.10g per period (exact PD %.10g); cost %.10g; "
-                "fail_cost %.10g; members_share %.10g; at x0: liability %.10g, U_s %.10g, "
-                "U_r %.10g\n",
-                p->modes.item[k], gk->n, gk->rate, gk->q, gk->cost, gk->fail_cost,
-                gk->members_share, liab, cr_meanfield_payoff(gk, 0, liab),
-                cr_meanfield_payoff(gk, 1, liab));
-    }
-    fprintf(f, "# columns: period, then each mode's share of risky borrowers (the metric "
-               "risky_share)\nperiod");
-    for (int k = 0; k < nm; k++)
-        fprintf(f, ",%s", p->modes.item[k]);
-    fputc('\n', f);
-    for (int t = 0; t <= T; t++) {
-        fprintf(f, "%d", t);
-        for (int k = 0; k < nm; k++)
-            fprintf(f, ",%.12g", x[(size_t)k * (size_t)(T + 1) + (size_t)t]);
-        fputc('\n', f);
-    }
-}
-
-/* Whether the caveats c hold the line l (len characters, without its newline). */
-static bool has_line(const char *c, const char *l, size_t len)
-{
-    for (const char *p = c; *p;) {
-        const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n == len && strncmp(p, l, len) == 0)
-            return true;
-        p += n + (e != NULL);
-    }
-    return false;
-}
-
-/* Where the experiment departs from the mean field's assumptions, once per line:
- * with the modes it concerns unless it concerns all. */
-static void meanfield_notes(const cr_params *p, const cr_mf_game *g)
-{
-    const int nm = p->modes.n;
-    for (int k = 0; k < nm; k++) {
-        for (const char *c = g[k].caveats; *c;) {
-            const char *e = strchr(c, '\n');
-            size_t len = e ? (size_t)(e - c) : strlen(c);
-            bool seen = false, all = true;
-            for (int j = 0; j < nm; j++) {
-                bool has = has_line(g[j].caveats, c, len);
-                seen |= j < k && has;
-                all &= has;
-            }
-            if (!seen) {
-                fprintf(stderr, "credere meanfield: note: %.*s", (int)len, c);
-                for (int j = 0, first = 1; !all && j < nm; j++)
-                    if (has_line(g[j].caveats, c, len)) {
-                        fprintf(stderr, "%s%s", first ? " (" : ", ", p->modes.item[j]);
-                        first = 0;
-                    }
-                fputs(all ? "\n" : ")\n", stderr);
-            }
-            c += len + (e != NULL);
-        }
-    }
-}
-
-static int cmd_meanfield(int argc, char **argv)
-{
-    exp_args a = {0};
-    const char *out = NULL;
-    bool force = false, discrete = false;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (is_help(s))
-            return print_help("meanfield");
-        if (strcmp(s, "--set") == 0 || strncmp(s, "--set=", 6) == 0) {
-            int rc = take_set("meanfield", argc, argv, &i, &a);
-            if (rc)
-                return rc;
-        } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
-            if (++i >= argc)
-                return usage_error("meanfield", "%s needs a file name", s);
-            out = argv[i];
-        } else if (strcmp(s, "--force") == 0) {
-            force = true;
-        } else if (strcmp(s, "--discrete") == 0) {
-            discrete = true;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            return usage_error("meanfield", "unknown option '%s'", s);
-        } else if (!a.exp) {
-            a.exp = s;
-        } else {
-            return usage_error("meanfield", "unexpected argument '%s' (one experiment file only)",
-                               s);
-        }
-    }
-    if (!a.exp)
-        return usage_error("meanfield", "%s",
-                           "missing the experiment file: credere meanfield EXP.yaml");
-    cr_params p;
-    cr_diag d;
-    cr_diag_clear(&d);
-    cr_status st = cr_experiment_load(a.exp, a.sets, a.nsets, &p, NULL, &d);
-    if (st != CR_OK)
-        return fail(st, &d);
-    if (out && strcmp(out, "-") == 0)
-        out = NULL; /* standard output */
-    if (out && check_output(out, false))
-        return 2;
-    if (out && !force && file_exists(out)) {
-        fprintf(stderr,
-                "credere: %s: output exists; use --force to replace it (nothing was written)\n",
-                out);
-        return 2;
-    }
-    const int nm = p.modes.n, T = (int)p.experiment.periods;
-    cr_mf_game *g = calloc((size_t)nm, sizeof *g);
-    double *x = malloc((size_t)nm * (size_t)(T + 1) * sizeof *x);
-    if (!g || !x) {
-        free(g);
-        free(x);
-        return fail(CR_ENOMEM, &d);
-    }
-    for (int k = 0; st == CR_OK && k < nm; k++) {
-        const cr_mode_type *mode = cr_mode_find(p.modes.item[k]);
-        st = mode ? cr_meanfield_game(&p, mode, &g[k], &d)
-                  : cr_diag_set(&d, CR_ECONFIG, "modes: unknown mode '%s'", p.modes.item[k]);
-        if (st == CR_OK)
-            st = cr_meanfield_path(&g[k], p.behaviour.risk.initial_share, T, discrete,
-                                   x + (size_t)k * (size_t)(T + 1), &d);
-    }
-    if (st != CR_OK) {
-        free(g);
-        free(x);
-        return fail(st, &d);
-    }
-    meanfield_notes(&p, g);
-    char *cmdline = join_command_line(argc + 1, argv - 1);
-    FILE *f = out ? fopen(out, "w") : stdout;
-    if (!f) {
-        cr_diag_set(&d, CR_EIO, "%s: cannot write: %s", out, strerror(errno));
-        st = CR_EIO;
-    } else {
-        meanfield_write(f, &p, a.exp, cmdline ? cmdline : "credere meanfield", g, x, discrete);
-        if (out && fclose(f) != 0) {
-            cr_diag_set(&d, CR_EIO, "%s: cannot write: %s", out, strerror(errno));
-            st = CR_EIO;
-        }
-    }
-    free(cmdline);
-    free(g);
-    free(x);
-    if (st != CR_OK)
-        return fail(st, &d);
-    if (out)
-        printf("meanfield: %d modes, %d periods\nresults: %s\n", nm, T, out);
     return 0;
 }
 
@@ -1196,7 +746,7 @@ static const command commands[] = {
      "\n"
      "Exit status: 0 done, 1 runtime failure, 2 bad usage or experiment file (for one\n"
      "whose project choice is not learned by imitation, too).\n",
-     cmd_meanfield},
+     cli_cmd_meanfield},
     {"bench", "measure simulation speed against the roofline reference",
      "usage: credere bench [--scenario S1,S2,...] [--smes N1,N2,...] [--periods T]\n"
      "                     [--threads T1,T2,...] [--replications R]\n"
@@ -1231,7 +781,7 @@ static const command commands[] = {
      "  --set KEY=VALUE       change any key of the experiment file (after the scenario's)\n"
      "\n"
      "bench/suite.sh runs the full suite; see bench/README.md and bench/RESULTS.md.\n",
-     cmd_bench},
+     cli_cmd_bench},
     {"help", "show help for a command",
      "usage: credere help [COMMAND]\n"
      "\n"
@@ -1267,13 +817,13 @@ static void main_help(FILE *out)
 static int cmd_help(int argc, char **argv)
 {
     if (argc > 1) {
-        if (is_help(argv[1]))
-            return print_help("help");
+        if (cli_is_help(argv[1]))
+            return cli_print_help("help");
         if (argc > 2)
-            return usage_error("help", "unexpected argument '%s' (one command)", argv[2]);
+            return cli_usage_error("help", "unexpected argument '%s' (one command)", argv[2]);
         const command *c = find_command(argv[1]);
         if (!c)
-            return usage_error("help", "unknown command '%s'", argv[1]);
+            return cli_usage_error("help", "unknown command '%s'", argv[1]);
         fputs(c->help, stdout);
         return 0;
     }
@@ -1291,7 +841,7 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
         return cmd_version(argc - 1, argv + 1);
-    if (is_help(name)) {
+    if (cli_is_help(name)) {
         main_help(stdout);
         return 0;
     }
