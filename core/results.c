@@ -40,17 +40,6 @@
 #define CR_STR2(x) #x
 #define CR_STR(x) CR_STR2(x)
 
-struct cr_results {
-    char *path;
-    hid_t file;
-    hid_t events; /* /events/defaults, created on the first append (-1 before) */
-    hsize_t nevents;
-    hid_t done;    /* /progress/done */
-    hid_t *metric; /* [nmetrics] /metrics/<name> */
-    size_t ncells, nreplications, nperiods, nmetrics;
-    int compression;
-};
-
 /* ------------------------------------------------------------------ HDF5 errors */
 
 /* Switches automatic error printing of the default stack off; returns what it was. */
@@ -165,7 +154,7 @@ int cr_i_results_write_num_attr(hid_t obj, const char *name, hid_t ftype, hid_t 
     return ok ? 0 : -1;
 }
 
-static int put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value)
+int cr_i_results_put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value)
 {
     if (cr_i_results_write_str_attr(obj, name, value) == 0)
         return 0;
@@ -185,14 +174,14 @@ static int put_num_attr(cr_i_results_ctx *c, hid_t obj, const char *name, hid_t 
 /* The `units` and `long_name` attributes every dataset carries. */
 static int put_var_attrs(cr_i_results_ctx *c, hid_t ds, const char *units, const char *long_name)
 {
-    if (put_str_attr(c, ds, "units", units) < 0)
+    if (cr_i_results_put_str_attr(c, ds, "units", units) < 0)
         return -1;
-    return put_str_attr(c, ds, "long_name", long_name);
+    return cr_i_results_put_str_attr(c, ds, "long_name", long_name);
 }
 
 /* Creates /<name> as a dimension scale of n int64 values 0..n-1. */
-static hid_t make_scale(cr_i_results_ctx *c, hid_t file, const char *name, size_t n,
-                        const char *long_name)
+hid_t cr_i_results_make_scale(cr_i_results_ctx *c, hid_t file, const char *name, size_t n,
+                              const char *long_name)
 {
     hsize_t dim = n;
     int64_t *v = malloc(n * sizeof *v);
@@ -223,9 +212,10 @@ static hid_t make_scale(cr_i_results_ctx *c, hid_t file, const char *name, size_
 
 /* Creates group/name with the given shape, type and creation properties, attaches
  * the scales and writes units and long_name; returns the open dataset. */
-static hid_t make_dataset(cr_i_results_ctx *c, hid_t group, const char *gname, const char *name,
-                          hid_t ftype, int rank, const hsize_t *dims, hid_t dcpl,
-                          const hid_t *scales, const char *units, const char *long_name)
+hid_t cr_i_results_make_dataset(cr_i_results_ctx *c, hid_t group, const char *gname,
+                                const char *name, hid_t ftype, int rank, const hsize_t *dims,
+                                hid_t dcpl, const hid_t *scales, const char *units,
+                                const char *long_name)
 {
     hid_t sp = H5Screate_simple(rank, dims, NULL), ds = -1;
     if (sp >= 0)
@@ -251,7 +241,7 @@ static hid_t make_dataset(cr_i_results_ctx *c, hid_t group, const char *gname, c
     return ds;
 }
 
-static hid_t make_group(cr_i_results_ctx *c, hid_t file, const char *name)
+hid_t cr_i_results_make_group(cr_i_results_ctx *c, hid_t file, const char *name)
 {
     hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
@@ -262,7 +252,7 @@ static hid_t make_group(cr_i_results_ctx *c, hid_t file, const char *name)
 /* ------------------------------------------------------------------ create */
 
 /* A dataset name must be non-empty, have no '/' and not be "." (HDF5 paths). */
-static int bad_name(const char *name)
+int cr_i_results_bad_name(const char *name)
 {
     return !name || !name[0] || strchr(name, '/') || strcmp(name, ".") == 0;
 }
@@ -284,13 +274,13 @@ static cr_status check_spec(const cr_results_spec *s, cr_diag *d)
     if (s->nparams > 0 && (!s->params || !s->param_values))
         return cr_diag_set(d, CR_EINVAL, "%s: design parameters without values", p);
     for (size_t j = 0; j < s->nparams; j++)
-        if (bad_name(s->params[j].name) || strcmp(s->params[j].name, "mode") == 0)
+        if (cr_i_results_bad_name(s->params[j].name) || strcmp(s->params[j].name, "mode") == 0)
             return cr_diag_set(d, CR_EINVAL, "%s: bad design parameter name '%s'", p,
                                s->params[j].name ? s->params[j].name : "(null)");
     if (s->nmetrics > 0 && !s->metrics)
         return cr_diag_set(d, CR_EINVAL, "%s: no metric table", p);
     for (size_t m = 0; m < s->nmetrics; m++)
-        if (bad_name(s->metrics[m].name))
+        if (cr_i_results_bad_name(s->metrics[m].name))
             return cr_diag_set(d, CR_EINVAL, "%s: bad metric name '%s'", p,
                                s->metrics[m].name ? s->metrics[m].name : "(null)");
     if (s->compression < 0 || s->compression > 9)
@@ -358,7 +348,7 @@ static int write_root_attrs(cr_i_results_ctx *c, hid_t file, const cr_results_sp
         {"status", "running"},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        if (put_str_attr(c, file, strs[i][0], strs[i][1]) < 0)
+        if (cr_i_results_put_str_attr(c, file, strs[i][0], strs[i][1]) < 0)
             return -1;
     if (put_num_attr(c, file, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, &version) < 0 ||
         put_num_attr(c, file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0 ||
@@ -373,7 +363,7 @@ static int put_attrs(cr_i_results_ctx *c, hid_t obj, const cr_attr *a, size_t n)
     for (size_t i = 0; a && i < n; i++) {
         if (!a[i].name)
             continue;
-        int r = a[i].text ? put_str_attr(c, obj, a[i].name, a[i].text)
+        int r = a[i].text ? cr_i_results_put_str_attr(c, obj, a[i].name, a[i].text)
                           : put_num_attr(c, obj, a[i].name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                          &a[i].number);
         if (r < 0)
@@ -385,7 +375,7 @@ static int put_attrs(cr_i_results_ctx *c, hid_t obj, const cr_attr *a, size_t n)
 /* /design/mode and /design/<param>. */
 static int write_design(cr_i_results_ctx *c, hid_t file, const cr_results_spec *s, hid_t cell_scale)
 {
-    hid_t g = make_group(c, file, "design");
+    hid_t g = cr_i_results_make_group(c, file, "design");
     if (g < 0)
         return -1;
     hsize_t n = s->ncells;
@@ -393,8 +383,8 @@ static int write_design(cr_i_results_ctx *c, hid_t file, const cr_results_spec *
     double *col = malloc(s->ncells * sizeof *col);
     hid_t t = vlen_utf8();
     hid_t ds = t < 0 ? -1
-                     : make_dataset(c, g, "design", "mode", t, 1, &n, H5P_DEFAULT, &cell_scale, "",
-                                    "financing mode of the cell");
+                     : cr_i_results_make_dataset(c, g, "design", "mode", t, 1, &n, H5P_DEFAULT,
+                                                 &cell_scale, "", "financing mode of the cell");
     if (!col) {
         c->status = cr_diag_set(c->d, CR_ENOMEM, "%s: out of memory", c->path);
         goto done;
@@ -409,8 +399,8 @@ static int write_design(cr_i_results_ctx *c, hid_t file, const cr_results_spec *
         const cr_var_desc *p = &s->params[j];
         for (size_t i = 0; i < s->ncells; i++)
             col[i] = s->param_values[i * s->nparams + j];
-        hid_t pd = make_dataset(c, g, "design", p->name, H5T_IEEE_F64LE, 1, &n, H5P_DEFAULT,
-                                &cell_scale, p->units, p->long_name);
+        hid_t pd = cr_i_results_make_dataset(c, g, "design", p->name, H5T_IEEE_F64LE, 1, &n,
+                                             H5P_DEFAULT, &cell_scale, p->units, p->long_name);
         int w = pd >= 0 &&
                 H5Dwrite(pd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, col) >= 0 &&
                 (!s->param_attrs ||
@@ -437,7 +427,7 @@ done:
 static int create_metrics(cr_i_results_ctx *c, cr_results *r, const cr_results_spec *s,
                           const hid_t *scales)
 {
-    hid_t g = make_group(c, r->file, "metrics");
+    hid_t g = cr_i_results_make_group(c, r->file, "metrics");
     if (g < 0)
         return -1;
     hsize_t dims[3] = {s->ncells, s->nreplications, s->nperiods};
@@ -453,8 +443,8 @@ static int create_metrics(cr_i_results_ctx *c, cr_results *r, const cr_results_s
         cr_i_results_note_h5(c, CR_EHDF5, "cannot set up the metric datasets");
     for (size_t m = 0; ok && m < s->nmetrics; m++) {
         const cr_var_desc *v = &s->metrics[m];
-        r->metric[m] = make_dataset(c, g, "metrics", v->name, H5T_IEEE_F64LE, 3, dims, dcpl, scales,
-                                    v->units, v->long_name);
+        r->metric[m] = cr_i_results_make_dataset(c, g, "metrics", v->name, H5T_IEEE_F64LE, 3, dims,
+                                                 dcpl, scales, v->units, v->long_name);
         ok = r->metric[m] >= 0;
     }
     if (dcpl >= 0)
@@ -467,7 +457,7 @@ static int create_metrics(cr_i_results_ctx *c, cr_results *r, const cr_results_s
 static int create_progress(cr_i_results_ctx *c, cr_results *r, const cr_results_spec *s,
                            const hid_t *scales)
 {
-    hid_t g = make_group(c, r->file, "progress");
+    hid_t g = cr_i_results_make_group(c, r->file, "progress");
     if (g < 0)
         return -1;
     hsize_t dims[2] = {s->ncells, s->nreplications};
@@ -476,8 +466,9 @@ static int create_progress(cr_i_results_ctx *c, cr_results *r, const cr_results_
     if (dcpl < 0 || H5Pset_fill_value(dcpl, H5T_NATIVE_UINT8, &zero) < 0)
         cr_i_results_note_h5(c, CR_EHDF5, "cannot set up /progress/done");
     else
-        r->done = make_dataset(c, g, "progress", "done", H5T_STD_U8LE, 2, dims, dcpl, scales, "1",
-                               "1 once the unit (cell, replication) is written");
+        r->done =
+            cr_i_results_make_dataset(c, g, "progress", "done", H5T_STD_U8LE, 2, dims, dcpl, scales,
+                                      "1", "1 once the unit (cell, replication) is written");
     if (dcpl >= 0)
         H5Pclose(dcpl);
     H5Gclose(g);
@@ -549,11 +540,13 @@ static cr_status create_impl(const cr_results_spec *s, cr_results **out, cr_diag
     }
 
     hid_t scales[3] = {-1, -1, -1};
-    scales[0] = make_scale(&c, r->file, "cell", s->ncells, "design cell");
+    scales[0] = cr_i_results_make_scale(&c, r->file, "cell", s->ncells, "design cell");
     if (scales[0] >= 0)
-        scales[1] = make_scale(&c, r->file, "replication", s->nreplications, "replication");
+        scales[1] =
+            cr_i_results_make_scale(&c, r->file, "replication", s->nreplications, "replication");
     if (scales[1] >= 0)
-        scales[2] = make_scale(&c, r->file, "period", s->nperiods, "simulation period");
+        scales[2] =
+            cr_i_results_make_scale(&c, r->file, "period", s->nperiods, "simulation period");
     int ok = scales[2] >= 0 && write_root_attrs(&c, r->file, s) == 0 &&
              write_design(&c, r->file, s, scales[0]) == 0 &&
              create_metrics(&c, r, s, scales) == 0 && create_progress(&c, r, s, scales) == 0;
@@ -656,7 +649,8 @@ cr_status cr_results_set_status(cr_results *r, const char *status, cr_diag *d)
         return cr_diag_set(d, CR_EINVAL, "%s: unknown status '%s'", r->path, status);
     cr_i_results_ctx c = {r->path, d, CR_OK};
     cr_i_results_quiet q = cr_i_results_quiet_begin();
-    if (put_str_attr(&c, r->file, "status", status) == 0 && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
+    if (cr_i_results_put_str_attr(&c, r->file, "status", status) == 0 &&
+        H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
         cr_i_results_note_h5(&c, CR_EIO, "cannot write");
     cr_i_results_quiet_end(q);
     return c.status;
@@ -719,327 +713,4 @@ void cr_library_versions(char *buf, size_t len)
 #endif
     snprintf(buf, len, "HDF5 %u.%u.%u, GSL %s, libfyaml %s, OpenMP %s", maj, min, rel, gsl_version,
              fy_library_version(), omp);
-}
-
-/* ------------------------------------------------------------------ extra groups */
-
-static hid_t open_or_make_group(cr_i_results_ctx *c, hid_t file, const char *name)
-{
-    if (H5Lexists(file, name, H5P_DEFAULT) > 0)
-        return H5Gopen2(file, name, H5P_DEFAULT);
-    return make_group(c, file, name);
-}
-
-static cr_status write_vectors_impl(cr_results *r, const char *group, size_t nvec,
-                                    const cr_var_desc *vars, const double *values, cr_diag *d)
-{
-    cr_i_results_ctx c = {r->path, d, CR_OK};
-    hid_t g = open_or_make_group(&c, r->file, group);
-    hid_t scale = g >= 0 ? H5Dopen2(r->file, "replication", H5P_DEFAULT) : -1;
-    hsize_t dim = r->nreplications;
-    for (size_t k = 0; g >= 0 && scale >= 0 && k < nvec && c.status == CR_OK; k++) {
-        hid_t ds = make_dataset(&c, g, group, vars[k].name, H5T_IEEE_F64LE, 1, &dim, H5P_DEFAULT,
-                                &scale, vars[k].units, vars[k].long_name);
-        if (ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                values + k * r->nreplications) < 0)
-            cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s/%s", group, vars[k].name);
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
-    if (scale >= 0)
-        H5Dclose(scale);
-    if (g >= 0)
-        H5Gclose(g);
-    if (c.status == CR_OK && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        cr_i_results_note_h5(&c, CR_EIO, "cannot flush /%s", group);
-    return c.status;
-}
-
-cr_status cr_results_write_vectors(cr_results *r, const char *group, size_t nvec,
-                                   const cr_var_desc *vars, const double *values, cr_diag *d)
-{
-    if (!r || !group || bad_name(group) || (nvec && (!vars || !values)))
-        return cr_diag_set(d, CR_EINVAL, "results: bad arguments to write_vectors");
-    cr_i_results_quiet q = cr_i_results_quiet_begin();
-    cr_status s = write_vectors_impl(r, group, nvec, vars, values, d);
-    cr_i_results_quiet_end(q);
-    return s;
-}
-
-static cr_status write_table_impl(cr_results *r, const char *group, const char *sub, size_t nrows,
-                                  size_t ncols, const cr_var_desc *cols, const double *values,
-                                  cr_diag *d)
-{
-    cr_i_results_ctx c = {r->path, d, CR_OK};
-    hid_t g = open_or_make_group(&c, r->file, group), t = -1, scale = -1;
-    if (g >= 0)
-        t = make_group(&c, g, sub);
-    if (t >= 0) {
-        /* the table's own row dimension, a scale inside its group */
-        scale = make_scale(&c, t, "row", nrows, "row of the table");
-    }
-    hsize_t dim = nrows;
-    for (size_t k = 0; scale >= 0 && k < ncols && c.status == CR_OK; k++) {
-        hid_t ds = make_dataset(&c, t, sub, cols[k].name, H5T_IEEE_F64LE, 1, &dim, H5P_DEFAULT,
-                                &scale, cols[k].units, cols[k].long_name);
-        if (ds >= 0 && nrows > 0 &&
-            H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values + k * nrows) < 0)
-            cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s/%s/%s", group, sub, cols[k].name);
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
-    if (scale >= 0)
-        H5Dclose(scale);
-    if (t >= 0)
-        H5Gclose(t);
-    if (g >= 0)
-        H5Gclose(g);
-    if (c.status == CR_OK && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        cr_i_results_note_h5(&c, CR_EIO, "cannot flush /%s/%s", group, sub);
-    return c.status;
-}
-
-cr_status cr_results_write_table(cr_results *r, const char *group, const char *sub, size_t nrows,
-                                 size_t ncols, const cr_var_desc *cols, const double *values,
-                                 cr_diag *d)
-{
-    if (!r || !group || !sub || bad_name(group) || bad_name(sub) || (ncols && !cols) ||
-        (nrows && ncols && !values))
-        return cr_diag_set(d, CR_EINVAL, "results: bad arguments to write_table");
-    cr_i_results_quiet q = cr_i_results_quiet_begin();
-    cr_status s = write_table_impl(r, group, sub, nrows, ncols, cols, values, d);
-    cr_i_results_quiet_end(q);
-    return s;
-}
-
-/* ------------------------------------------------------------------ events */
-
-static hid_t event_type(void)
-{
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(cr_event));
-    if (t < 0)
-        return -1;
-    H5Tinsert(t, "cell", HOFFSET(cr_event, cell), H5T_NATIVE_UINT32);
-    H5Tinsert(t, "replication", HOFFSET(cr_event, replication), H5T_NATIVE_UINT32);
-    H5Tinsert(t, "period", HOFFSET(cr_event, period), H5T_NATIVE_INT32);
-    H5Tinsert(t, "sme", HOFFSET(cr_event, sme), H5T_NATIVE_UINT32);
-    H5Tinsert(t, "cause", HOFFSET(cr_event, cause), H5T_NATIVE_UINT8);
-    H5Tinsert(t, "cascade", HOFFSET(cr_event, cascade), H5T_NATIVE_UINT32);
-    H5Tinsert(t, "round", HOFFSET(cr_event, round), H5T_NATIVE_INT32);
-    H5Tinsert(t, "loan", HOFFSET(cr_event, loan), H5T_NATIVE_DOUBLE);
-    return t;
-}
-
-static cr_status append_events_impl(cr_results *r, cr_event *ev, size_t n, cr_diag *d)
-{
-    cr_i_results_ctx c = {r->path, d, CR_OK};
-    hid_t type = event_type();
-    if (type < 0)
-        return cr_i_results_note_h5(&c, CR_EHDF5, "cannot make the event type"), c.status;
-    if (r->events < 0) {
-        hid_t g = open_or_make_group(&c, r->file, "events");
-        hsize_t dim = 0, maxdim = H5S_UNLIMITED, chunk = 4096;
-        hid_t sp = H5Screate_simple(1, &dim, &maxdim), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-        if (g >= 0 && sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 &&
-            H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 4) >= 0)
-            r->events = H5Dcreate2(g, "defaults", type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        if (r->events < 0)
-            cr_i_results_note_h5(&c, CR_EHDF5, "cannot create /events/defaults");
-        else
-            put_str_attr(&c, r->events, "long_name",
-                         "SME failures: cause 0 fundamental, 1 strategic, 2 contagion; cascade = "
-                         "root SME; round of calls (0: fundamental); loan = principal in default");
-        if (dcpl >= 0)
-            H5Pclose(dcpl);
-        if (sp >= 0)
-            H5Sclose(sp);
-        if (g >= 0)
-            H5Gclose(g);
-    }
-    if (c.status == CR_OK && n > 0) {
-        hsize_t start = r->nevents, count = n, total = r->nevents + n;
-        hid_t fs = -1, ms = H5Screate_simple(1, &count, NULL);
-        int ok = H5Dset_extent(r->events, &total) >= 0 && (fs = H5Dget_space(r->events)) >= 0 &&
-                 H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
-                 H5Dwrite(r->events, type, ms, fs, H5P_DEFAULT, ev) >= 0;
-        if (fs >= 0)
-            H5Sclose(fs);
-        if (ms >= 0)
-            H5Sclose(ms);
-        if (!ok)
-            cr_i_results_note_h5(&c, CR_EHDF5, "cannot append to /events/defaults");
-        else
-            r->nevents = total;
-    }
-    H5Tclose(type);
-    return c.status;
-}
-
-cr_status cr_results_append_events(cr_results *r, size_t cell, size_t replication, cr_event *events,
-                                   size_t n, cr_diag *d)
-{
-    if (!r || (n && !events))
-        return cr_diag_set(d, CR_EINVAL, "results: bad arguments to append_events");
-    for (size_t k = 0; k < n; k++) {
-        events[k].cell = (uint32_t)cell;
-        events[k].replication = (uint32_t)replication;
-    }
-    cr_i_results_quiet q = cr_i_results_quiet_begin();
-    cr_status s = append_events_impl(r, events, n, d);
-    cr_i_results_quiet_end(q);
-    return s;
-}
-
-/* ------------------------------------------------------------------ panel */
-
-/* Creates /panel on the first unit: the sampled periods and SME slots, and one
- * empty dataset [cell, replication, period_sampled, sme] per variable. */
-static int create_panel(cr_i_results_ctx *c, cr_results *r, size_t nvar, const cr_var_desc *vars,
-                        size_t nt, size_t nsme, const double *periods, const double *slots)
-{
-    hid_t g = make_group(c, r->file, "panel");
-    if (g < 0)
-        return -1;
-    hsize_t dims[4] = {r->ncells, r->nreplications, nt, nsme};
-    /* chunks of up to 64 sampled periods x 2048 SMEs (core/zchunk.h), deflate
-     * without shuffle: written precompressed by cr_results_write_panel_chunks */
-    size_t ct, cu;
-    cr_zchunk_shape(nt, nsme, &ct, &cu);
-    hsize_t chunk[4] = {1, 1, ct, cu};
-    double nan = NAN;
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    int ok = dcpl >= 0 && H5Pset_chunk(dcpl, 4, chunk) >= 0 &&
-             H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) >= 0 &&
-             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0;
-    if (ok && r->compression > 0)
-        ok = H5Pset_deflate(dcpl, (unsigned)r->compression) >= 0;
-    hsize_t n1 = nt, n2 = nsme;
-    hid_t ds = ok ? make_dataset(c, g, "panel", "period_sampled", H5T_IEEE_F64LE, 1, &n1,
-                                 H5P_DEFAULT, NULL, "period", "simulation period of each sample")
-                  : -1;
-    ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, periods) >= 0;
-    if (ds >= 0)
-        H5Dclose(ds);
-    ds = ok ? make_dataset(c, g, "panel", "sme", H5T_IEEE_F64LE, 1, &n2, H5P_DEFAULT, NULL, "1",
-                           "slot of each sampled SME")
-            : -1;
-    ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, slots) >= 0;
-    if (ds >= 0)
-        H5Dclose(ds);
-    for (size_t v = 0; ok && v < nvar; v++) {
-        ds = make_dataset(c, g, "panel", vars[v].name, H5T_IEEE_F64LE, 4, dims, dcpl, NULL,
-                          vars[v].units, vars[v].long_name);
-        ok = ds >= 0 && put_str_attr(c, ds, "dims", "cell,replication,period_sampled,sme") == 0;
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
-    if (!ok && c->status == CR_OK)
-        cr_i_results_note_h5(c, CR_EHDF5, "cannot create /panel");
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    H5Gclose(g);
-    return ok ? 0 : -1;
-}
-
-static cr_status write_panel_impl(cr_results *r, size_t cell, size_t rep, size_t nvar,
-                                  const cr_var_desc *vars, const double *periods,
-                                  const double *slots, const cr_zchunks *z, cr_diag *d)
-{
-    cr_i_results_ctx c = {r->path, d, CR_OK};
-    if (H5Lexists(r->file, "panel", H5P_DEFAULT) <= 0 &&
-        create_panel(&c, r, nvar, vars, z->nt, z->nu, periods, slots) < 0)
-        return c.status;
-    char name[256];
-    const size_t per_var = z->nct * z->ncu;
-    for (size_t v = 0; v < nvar; v++) {
-        snprintf(name, sizeof name, "panel/%s", vars[v].name);
-        hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
-        int ok = ds >= 0;
-        for (size_t k = 0; ok && k < per_var; k++) {
-            size_t i = v * per_var + k;
-            hsize_t off[4] = {cell, rep, (k / z->ncu) * z->ct, (k % z->ncu) * z->cu};
-            ok = H5Dwrite_chunk(ds, H5P_DEFAULT, z->mask[i], off, z->off[i + 1] - z->off[i],
-                                z->buf + z->off[i]) >= 0;
-        }
-        /* noted before H5Dclose, which clears the error stack (the OS error) */
-        if (!ok)
-            cr_i_results_note_h5(&c, CR_EHDF5, "cannot write /%s", name);
-        if (ds >= 0)
-            H5Dclose(ds);
-        if (!ok)
-            return c.status;
-    }
-    return CR_OK;
-}
-
-cr_status cr_results_write_panel_chunks(cr_results *r, size_t cell, size_t replication, size_t nvar,
-                                        const cr_var_desc *vars, size_t nt, size_t nsme,
-                                        const double *periods, const double *slots,
-                                        const cr_zchunks *z, cr_diag *d)
-{
-    if (!r || cell >= r->ncells || replication >= r->nreplications || !nvar || !nt || !nsme)
-        return cr_diag_set(d, CR_EINVAL, "results: bad panel write");
-    if (z->nvar != nvar || z->nt != nt || z->nu != nsme || z->level != r->compression)
-        return cr_diag_set(d, CR_EINVAL,
-                           "results: a panel compressed as %zu x %zu x %zu at level %d, not "
-                           "%zu x %zu x %zu at level %d",
-                           z->nvar, z->nt, z->nu, z->level, nvar, nt, nsme, r->compression);
-    cr_i_results_quiet q = cr_i_results_quiet_begin();
-    cr_status st = write_panel_impl(r, cell, replication, nvar, vars, periods, slots, z, d);
-    cr_i_results_quiet_end(q);
-    return st;
-}
-
-cr_status cr_results_write_panel(cr_results *r, size_t cell, size_t replication, size_t nvar,
-                                 const cr_var_desc *vars, size_t nt, size_t nsme,
-                                 const double *periods, const double *slots, const double *values,
-                                 cr_diag *d)
-{
-    if (!r)
-        return cr_diag_set(d, CR_EINVAL, "results: bad panel write");
-    cr_zchunks z;
-    cr_status st = cr_zchunks_make(&z, values, nvar, nt, nsme, r->compression, NAN, 1);
-    if (st != CR_OK)
-        return cr_diag_set(d, st, "out of memory for the panel");
-    st = cr_results_write_panel_chunks(r, cell, replication, nvar, vars, nt, nsme, periods, slots,
-                                       &z, d);
-    cr_zchunks_free(&z);
-    return st;
-}
-
-cr_status cr_results_read_panel_unit(const char *path, size_t cell, size_t replication, size_t nvar,
-                                     const cr_var_desc *vars, size_t nt, size_t nsme,
-                                     double *values, cr_diag *d)
-{
-    cr_i_results_quiet q = cr_i_results_quiet_begin();
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    cr_status st = f >= 0 ? CR_OK : cr_diag_set(d, CR_EINPUT, "%s: cannot open", path);
-    hsize_t start[4] = {cell, replication, 0, 0}, count[4] = {1, 1, nt, nsme};
-    hsize_t mdim = (hsize_t)(nt * nsme);
-    char name[256];
-    for (size_t v = 0; st == CR_OK && v < nvar; v++) {
-        snprintf(name, sizeof name, "panel/%s", vars[v].name);
-        hid_t ds = H5Lexists(f, "panel", H5P_DEFAULT) > 0 && H5Lexists(f, name, H5P_DEFAULT) > 0
-                       ? H5Dopen2(f, name, H5P_DEFAULT)
-                       : -1;
-        hid_t fsp = ds >= 0 ? H5Dget_space(ds) : -1, msp = H5Screate_simple(1, &mdim, NULL);
-        hsize_t dims[4] = {0, 0, 0, 0};
-        int ok = fsp >= 0 && msp >= 0 && H5Sget_simple_extent_ndims(fsp) == 4 &&
-                 H5Sget_simple_extent_dims(fsp, dims, NULL) == 4 && dims[0] > cell &&
-                 dims[1] > replication && dims[2] == nt && dims[3] == nsme &&
-                 H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-                 H5Dread(ds, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, values + v * nt * nsme) >= 0;
-        if (!ok)
-            st = cr_diag_set(d, CR_EINPUT, "%s: /%s is missing or has the wrong shape", path, name);
-        if (msp >= 0)
-            H5Sclose(msp);
-        if (fsp >= 0)
-            H5Sclose(fsp);
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
-    if (f >= 0)
-        H5Fclose(f);
-    cr_i_results_quiet_end(q);
-    return st;
 }

@@ -1,7 +1,7 @@
 /* Internals of the results module, shared by results.c (the writer),
- * results_info.c (the `info` reader) and results_read.c (the reader of merge and
- * resume) and by nothing else; the public interfaces are results.h and
- * results_read.h.
+ * results_extra.c (the writer's optional parts), results_info.c (the `info` reader) and
+ * results_read.c (the reader of merge and resume) and by nothing else; the public interfaces are
+ * results.h and results_read.h.
  *
  * Every public function switches HDF5's automatic error printing off on entry
  * (cr_i_results_quiet_begin) and restores it on return (cr_i_results_quiet_end);
@@ -13,6 +13,7 @@
 
 #include <hdf5.h>
 
+#include "core/results.h"
 #include "core/status.h"
 
 /* Saved automatic error printing of the default stack. */
@@ -63,5 +64,33 @@ typedef struct {
 } cr_i_results_names;
 
 herr_t cr_i_results_collect_name(hid_t g, const char *name, const H5L_info_t *info, void *data);
+
+/* An open results file being written (results.c creates it; results_extra.c writes
+ * its optional parts). */
+struct cr_results {
+    char *path;
+    hid_t file;
+    hid_t events; /* /events/defaults, created on the first append (-1 before) */
+    hsize_t nevents;
+    hid_t done;    /* /progress/done */
+    hid_t *metric; /* [nmetrics] /metrics/<name> */
+    size_t ncells, nreplications, nperiods, nmetrics;
+    int compression;
+};
+
+/* Defined in results.c, shared with results_extra.c: whether a dataset name is
+ * unusable (empty, with '/', or "."); a group /name; a dimension scale /name of n
+ * int64 values 0..n-1; group/name of the given shape, type and creation properties
+ * with the scales attached (scales NULL: none) and its units and long_name; a
+ * string attribute. On failure they record it in c and return -1. */
+int cr_i_results_bad_name(const char *name);
+hid_t cr_i_results_make_group(cr_i_results_ctx *c, hid_t file, const char *name);
+hid_t cr_i_results_make_scale(cr_i_results_ctx *c, hid_t file, const char *name, size_t n,
+                              const char *long_name);
+hid_t cr_i_results_make_dataset(cr_i_results_ctx *c, hid_t group, const char *gname,
+                                const char *name, hid_t ftype, int rank, const hsize_t *dims,
+                                hid_t dcpl, const hid_t *scales, const char *units,
+                                const char *long_name);
+int cr_i_results_put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value);
 
 #endif
