@@ -39,6 +39,13 @@ test-sanitize: setup
 	cmake --build $(SANBUILD) -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 1800
 
+# libFuzzer targets of the file readers (clang; tests/fuzz/README.md), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZBUILD    ?= build-fuzz
+.PHONY: fuzz
+fuzz: setup
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZBUILD)
+
 bench: build
 	$(BUILD)/credere bench
 
@@ -52,4 +59,4 @@ tidy: $(BUILD)/CMakeCache.txt
 	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'core/*.c' 'models/*.c' 'experiments/*.c' 'apps/*.c')
 
 clean:
-	rm -rf $(BUILD) $(SANBUILD)
+	rm -rf $(BUILD) $(SANBUILD) $(FUZZBUILD)

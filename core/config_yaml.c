@@ -130,6 +130,49 @@ void cr_i_config_ydoc_close(cr_i_config_ydoc *y)
         fy_diag_destroy(y->diag);
 }
 
+/* Checks that text is UTF-8, as a YAML 1.2 stream must be: libfyaml 0.7.12 loops
+ * forever on some invalid bytes (a directive line "%\xF0"). On failure e gets the
+ * 1-based line and column (in characters) of the first bad byte. */
+static bool check_utf8(const char *text, size_t len, cr_i_config_yerr *e)
+{
+    static const unsigned least[5] = {0, 0, 0x80, 0x800, 0x10000}; /* no overlong forms */
+    const unsigned char *s = (const unsigned char *)text;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t n = c < 0x80             ? 1
+                   : (c & 0xE0) == 0xC0 ? 2
+                   : (c & 0xF0) == 0xE0 ? 3
+                   : (c & 0xF8) == 0xF0 ? 4
+                                        : 0;
+        unsigned cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+        bool ok = n > 0 && n <= len - i;
+        for (size_t k = 1; ok && k < n; k++) {
+            ok = (s[i + k] & 0xC0) == 0x80;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (!ok || cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            e->line = line;
+            e->column = col;
+            bool utf16 =
+                i == 0 && len >= 2 && ((c == 0xFF && s[1] == 0xFE) || (c == 0xFE && s[1] == 0xFF));
+            if (utf16)
+                snprintf(e->msg, sizeof e->msg,
+                         "malformed YAML: the file is UTF-16; save it as UTF-8");
+            else
+                snprintf(e->msg, sizeof e->msg,
+                         "malformed YAML: not UTF-8 (byte 0x%02X); save the file as UTF-8", c);
+            return false;
+        }
+        if (c == '\n')
+            line++, col = 1;
+        else
+            col++;
+        i += n;
+    }
+    return true;
+}
+
 /* Parses one YAML 1.2 document from text, silently (libfyaml's messages are
  * collected, never printed), checks duplicate keys (paths start at `base`) and
  * resolves aliases and merge keys. The caller calls cr_i_config_ydoc_close in every case. */
@@ -139,6 +182,8 @@ cr_i_config_yresult cr_i_config_ydoc_parse(cr_i_config_ydoc *y, const char *text
     memset(y, 0, sizeof *y);
     memset(e, 0, sizeof *e);
     e->line = e->column = 1;
+    if (!check_utf8(text, len, e))
+        return CR_I_CONFIG_Y_BAD;
 
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);

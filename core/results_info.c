@@ -8,6 +8,7 @@
 #include "core/results.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -100,19 +101,31 @@ static hid_t open_dataset(cr_i_results_ctx *c, hid_t loc, const char *name, int 
     return ok ? ds : -1;
 }
 
-/* n strings of a 1-D variable-length string dataset as malloc'd copies; NULL on
- * failure (the writer stores /design/mode as variable-length strings). */
+/* n strings of a 1-D string dataset as malloc'd copies; NULL on failure. The writer
+ * stores /design/mode as variable-length strings; fixed-length ones (h5py, other
+ * writers) are read too, as cr_results_read_strings does. */
 static char **get_strings(hid_t ds, size_t n)
 {
-    char **res = calloc(n ? n : 1, sizeof *res), **v = calloc(n ? n : 1, sizeof *v);
+    char **res = calloc(n ? n : 1, sizeof *res);
     hid_t t = H5Dget_type(ds); /* read as stored, like get_str_attr */
-    int ok = res && v && t >= 0 && H5Tis_variable_str(t) > 0 &&
-             H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (res[i] = strdup(v[i] ? v[i] : "")) != NULL;
-    for (size_t i = 0; v && i < n; i++)
-        H5free_memory(v[i]);
-    free(v);
+    int variable = t >= 0 && H5Tget_class(t) == H5T_STRING ? H5Tis_variable_str(t) : -1;
+    size_t size = t >= 0 ? H5Tget_size(t) : 0;
+    int ok = res && variable >= 0 && (variable > 0 || size > 0);
+    if (ok && variable > 0) {
+        char **v = calloc(n ? n : 1, sizeof *v);
+        ok = v && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (res[i] = strdup(v[i] ? v[i] : "")) != NULL;
+        for (size_t i = 0; v && i < n; i++)
+            H5free_memory(v[i]);
+        free(v);
+    } else if (ok) {
+        char *buf = n <= (SIZE_MAX - 1) / size ? malloc(n * size + 1) : NULL;
+        ok = buf && (n == 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (res[i] = strndup(buf + i * size, size)) != NULL;
+        free(buf);
+    }
     if (t >= 0)
         H5Tclose(t);
     if (!ok) {
@@ -159,7 +172,7 @@ typedef struct {
     char *method, *streams, *dparams; /* /design attributes (NULL: not recorded) */
     hsize_t ncells, nreps, nperiods;
     size_t ndone;
-    char **mode;                /* [ncells] */
+    char **mode;                /* [ncells] (NULL until read) */
     cr_i_results_names metrics; /* names under /metrics */
     cr_i_results_names params;  /* names under /design except mode */
     double *values;             /* [params.n * ncells], by parameter */
@@ -178,7 +191,7 @@ static void info_free(info_data *x)
 {
     for (size_t i = 0; i < NINFO_ATTRS; i++)
         free(x->attr[i]);
-    free_names(x->mode, x->mode ? x->ncells : 0);
+    free_names(x->mode, x->mode ? (size_t)x->ncells : 0);
     free_names(x->metrics.names, x->metrics.n);
     free_names(x->params.names, x->params.n);
     free(x->values);
@@ -191,12 +204,21 @@ static int info_read(cr_i_results_ctx *c, hid_t f, info_data *x)
     hid_t ds = open_dataset(c, f, "/progress/done", 2, NULL, dims);
     if (ds < 0)
         return -1;
-    x->ncells = dims[0];
+    if (dims[0] == 0 || dims[1] == 0 || dims[0] > SIZE_MAX / dims[1]) { /* as the reader */
+        c->status = cr_diag_set(c->d, CR_EINPUT,
+                                "%s: damaged results file: /progress/done has shape [%llu, %llu]",
+                                c->path, (unsigned long long)dims[0], (unsigned long long)dims[1]);
+        H5Dclose(ds);
+        return -1;
+    }
+    x->ncells = dims[0]; /* > 0: the datasets of one value per cell must have this length */
     x->nreps = dims[1];
-    size_t total = (size_t)(dims[0] * dims[1]);
-    uint8_t *done = malloc(total ? total : 1);
+    size_t total = (size_t)dims[0] * (size_t)dims[1];
+    uint8_t *done = malloc(total);
     int ok = done && H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) >= 0;
-    if (!ok)
+    if (!done)
+        c->status = cr_diag_set(c->d, CR_ENOMEM, "%s: out of memory", c->path);
+    else if (!ok)
         cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read /progress/done");
     for (size_t i = 0; ok && i < total; i++)
         x->ndone += done[i] != 0;
