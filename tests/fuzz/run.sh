@@ -50,7 +50,7 @@ asan=detect_leaks=1
 # of its stack outside the sanitizer and fuzzer runtime and libc. For a bad access to
 # a heap block, the block's allocation decides when credere allocated it (HDF5
 # writing past a buffer credere gave it is credere's bug).
-runtime='in (__asan|__lsan|__ubsan|__sanitizer|__interceptor|fuzzer::|operator new|malloc|calloc|realloc|free|strdup|strndup|abort|raise|__libc|gsignal)|/libc\.so|libclang_rt|libstdc\+\+|fuzz_util\.h|compiler-rt|sanitizer_common'
+runtime='in (__asan|__lsan|__ubsan|__sanitizer|__interceptor|fuzzer::|operator new|malloc|calloc|realloc|free|strdup|strndup|abort|raise|__libc|gsignal)|/libc\.so|sysdeps/|in __(mem|str|wmem)[a-z0-9_]*|libclang_rt|libstdc\+\+|fuzz_util\.h|compiler-rt|sanitizer_common'
 first_frame() {
     grep -E '^ +#[0-9]+ ' | grep -vE "$runtime" | head -1 |
         sed -E 's/^ +#[0-9]+ 0x[0-9a-f]+ (in )?//; s/ \(BuildId.*//' || true
