@@ -640,7 +640,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* 5. the HDF5 edge list of the network generator */
     char spec[FUZZ_PATH_MAX + 16];
-    snprintf(spec, sizeof spec, "%s:/edges", path);
+    int len = snprintf(spec, sizeof spec, "%s:/edges", path);
+    if (len < 0 || (size_t)len >= sizeof spec)
+        fuzz_harness_fail("scratch path too long");
     cr_edge *e = NULL;
     size_t m = 0;
     memset(&d, 0, sizeof d);

@@ -72,7 +72,9 @@ static inline const char *fuzz_path(const char *name)
 {
     fuzz_init_dir();
     char p[FUZZ_PATH_MAX];
-    snprintf(p, sizeof p, "%s/%s", fuzz_dir, name);
+    int len = snprintf(p, sizeof p, "%s/%s", fuzz_dir, name);
+    if (len < 0 || (size_t)len >= sizeof p)
+        fuzz_harness_fail("scratch path too long");
     for (int i = 0; i < fuzz_nfiles; i++)
         if (strcmp(fuzz_file[i], p) == 0)
             return fuzz_file[i];
@@ -98,8 +100,9 @@ static inline void fuzz_empty_dir(const char *path)
     while (dir && (e = readdir(dir)))
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
             char p[FUZZ_PATH_MAX + 256];
-            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-            remove(p);
+            int len = snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+            if (len > 0 && (size_t)len < sizeof p)
+                remove(p);
         }
     if (dir)
         closedir(dir);
