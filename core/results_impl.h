@@ -1,7 +1,8 @@
 /* Internals of the results module, shared by results.c (the writer),
- * results_extra.c (the writer's optional parts), results_info.c (the `info` reader) and
- * results_read.c (the reader of merge and resume) and by nothing else; the public interfaces are
- * results.h and results_read.h.
+ * results_extra.c (the writer's optional parts), results_check.c (the readers'
+ * checks), results_info.c (the `info` reader) and results_read.c (the reader of
+ * merge and resume) and by nothing else; the public interfaces are results.h and
+ * results_read.h.
  *
  * Every public function switches HDF5's automatic error printing off on entry
  * (cr_i_results_quiet_begin) and restores it on return (cr_i_results_quiet_end);
@@ -92,5 +93,32 @@ hid_t cr_i_results_make_dataset(cr_i_results_ctx *c, hid_t group, const char *gn
                                 hid_t dcpl, const hid_t *scales, const char *units,
                                 const char *long_name);
 int cr_i_results_put_str_attr(cr_i_results_ctx *c, hid_t obj, const char *name, const char *value);
+
+/* Defined in results_check.c, used by the readers (results_read.c): whether s is one
+ * component of an HDF5 path (non-empty, no '/', not "." or ".."); "/a/b/c" as a
+ * malloc'd string (a, b NULL: left out); whether the object at path exists, each
+ * link on the way checked (H5Lexists fails, rather than answering 0, when a group
+ * before the last component is missing); a type class in words; "[2, 3, 4]". */
+int cr_i_results_good_component(const char *s);
+char *cr_i_results_join3(const char *a, const char *b, const char *c);
+int cr_i_results_path_exists(hid_t file, const char *path);
+const char *cr_i_results_class_text(H5T_class_t cls);
+void cr_i_results_dims_text(char *buf, size_t len, int rank, const hsize_t *dims);
+
+/* Opens the dataset at path (from the root; the caller has checked that it exists):
+ * it must hold values of class cls (H5T_NO_CLASS: any) in `rank` dimensions, of
+ * extents exactly want[] unless want is NULL; its extents go to dims. Failures are
+ * noted in c as a damaged file. open_required also notes "no PATH" when it is
+ * missing. */
+hid_t cr_i_results_open_checked(cr_i_results_ctx *c, hid_t file, const char *path, H5T_class_t cls,
+                                int rank, const hsize_t *want, hsize_t *dims);
+hid_t cr_i_results_open_required(cr_i_results_ctx *c, hid_t file, const char *path, H5T_class_t cls,
+                                 int rank, const hsize_t *want, hsize_t *dims);
+
+/* a * b, or 0 with *overflow set when it does not fit in a size_t. */
+size_t cr_i_results_mul_size(size_t a, size_t b, int *overflow);
+
+/* "PATH: out of memory", CR_ENOMEM. */
+cr_status cr_i_results_out_of_memory(const char *path, cr_diag *d);
 
 #endif

@@ -44,168 +44,6 @@ struct cr_results_reader {
     size_t nattrs, capattrs;
 };
 
-/* ------------------------------------------------------------------ helpers */
-
-/* A single component of an HDF5 path: non-empty, no '/', not "." or "..". */
-static int good_component(const char *s)
-{
-    return s && s[0] && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
-}
-
-/* "/a/b/c" as a malloc'd string (a, b may be NULL to leave them out). */
-static char *join3(const char *a, const char *b, const char *c)
-{
-    size_t n = (a ? strlen(a) + 1 : 0) + (b ? strlen(b) + 1 : 0) + strlen(c) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s%s%s/%s", a ? "/" : "", a ? a : "", b ? "/" : "", b ? b : "", c);
-    return p;
-}
-
-/* 1 when the object at path (absolute or from the root) exists. Each link on the
- * way is checked first: H5Lexists fails, rather than answering 0, when a group
- * before the last component is missing. */
-static int path_exists(hid_t file, const char *path)
-{
-    size_t len = strlen(path);
-    char *buf = malloc(len + 2);
-    if (!buf)
-        return 0;
-    size_t n = 0; /* normalised: "/a/b", empty and "." components dropped */
-    for (const char *p = path; *p;) {
-        size_t k = strcspn(p, "/");
-        if (k > 0 && !(k == 1 && p[0] == '.')) {
-            buf[n++] = '/';
-            memcpy(buf + n, p, k);
-            n += k;
-        }
-        p += k + (p[k] == '/');
-    }
-    buf[n] = '\0';
-    int ok = 1;
-    for (size_t i = 1; ok && i <= n; i++) {
-        if (i < n && buf[i] != '/')
-            continue;
-        char saved = buf[i];
-        buf[i] = '\0';
-        ok = H5Lexists(file, buf, H5P_DEFAULT) > 0;
-        buf[i] = saved;
-    }
-    if (ok && n > 0)
-        ok = H5Oexists_by_name(file, buf, H5P_DEFAULT) > 0; /* not a dangling link */
-    free(buf);
-    return ok;
-}
-
-static const char *class_text(H5T_class_t cls)
-{
-    switch (cls) {
-    case H5T_INTEGER:
-        return "integers";
-    case H5T_FLOAT:
-        return "floating-point numbers";
-    case H5T_STRING:
-        return "strings";
-    case H5T_COMPOUND:
-        return "compound records";
-    default:
-        return "values of another type";
-    }
-}
-
-/* "[2, 3, 4]" */
-static void dims_text(char *buf, size_t len, int rank, const hsize_t *dims)
-{
-    size_t n = (size_t)snprintf(buf, len, "[");
-    for (int i = 0; i < rank && n < len; i++)
-        n += (size_t)snprintf(buf + n, len - n, "%s%llu", i ? ", " : "",
-                              (unsigned long long)dims[i]);
-    if (n < len)
-        snprintf(buf + n, len - n, "]");
-}
-
-/* Opens the dataset at path (from the root; the caller has checked that it exists):
- * it must hold values of class cls (H5T_NO_CLASS: any) in `rank` dimensions, of
- * extents exactly want[] unless want is NULL; its extents go to dims. Failures are
- * noted in c as a damaged file. */
-static hid_t open_checked(cr_i_results_ctx *c, hid_t file, const char *path, H5T_class_t cls,
-                          int rank, const hsize_t *want, hsize_t *dims)
-{
-    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
-    if (ds < 0) {
-        cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot open %s", path);
-        return -1;
-    }
-    hid_t sp = H5Dget_space(ds), t = H5Dget_type(ds);
-    hsize_t got[H5S_MAX_RANK];
-    int nd = sp >= 0 ? H5Sget_simple_extent_dims(sp, got, NULL) : -1;
-    H5T_class_t tc = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
-    if (nd < 0 || t < 0) {
-        cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", path);
-    } else if (cls != H5T_NO_CLASS && tc != cls) {
-        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s holds %s, not %s",
-                                c->path, path, class_text(tc), class_text(cls));
-    } else if (nd != rank) {
-        c->status =
-            cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s has %d dimensions, not %d",
-                        c->path, path, nd, rank);
-    } else {
-        int same = 1;
-        for (int i = 0; want && i < rank; i++)
-            same = same && got[i] == want[i];
-        if (!same) {
-            char g[128], w[128];
-            dims_text(g, sizeof g, rank, got);
-            dims_text(w, sizeof w, rank, want);
-            c->status = cr_diag_set(c->d, CR_EINPUT,
-                                    "%s: damaged results file: %s has shape %s, expected %s",
-                                    c->path, path, g, w);
-        }
-    }
-    for (int i = 0; c->status == CR_OK && i < rank; i++) {
-        if (got[i] > SIZE_MAX / 16)
-            c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s is too large",
-                                    c->path, path);
-        else
-            dims[i] = got[i];
-    }
-    if (t >= 0)
-        H5Tclose(t);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (c->status != CR_OK) {
-        H5Dclose(ds);
-        return -1;
-    }
-    return ds;
-}
-
-/* Opens the dataset at path, noting "no PATH" when it is missing. */
-static hid_t open_required(cr_i_results_ctx *c, hid_t file, const char *path, H5T_class_t cls,
-                           int rank, const hsize_t *want, hsize_t *dims)
-{
-    if (!path_exists(file, path)) {
-        c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: no %s", c->path, path);
-        return -1;
-    }
-    return open_checked(c, file, path, cls, rank, want, dims);
-}
-
-/* a * b, or 0 with *overflow set when it does not fit in a size_t. */
-static size_t mul_size(size_t a, size_t b, int *overflow)
-{
-    if (b != 0 && a > SIZE_MAX / b) {
-        *overflow = 1;
-        return 0;
-    }
-    return a * b;
-}
-
-static cr_status out_of_memory(const char *path, cr_diag *d)
-{
-    return cr_diag_set(d, CR_ENOMEM, "%s: out of memory", path);
-}
-
 /* ------------------------------------------------------------------ open */
 
 static void release(cr_results_reader *r)
@@ -267,18 +105,18 @@ static int check_format(cr_i_results_ctx *c, cr_results_reader *r)
 static int read_shape(cr_i_results_ctx *c, cr_results_reader *r)
 {
     hsize_t dims[2], n;
-    hid_t ds = open_required(c, r->file, "/progress/done", H5T_INTEGER, 2, NULL, dims);
+    hid_t ds = cr_i_results_open_required(c, r->file, "/progress/done", H5T_INTEGER, 2, NULL, dims);
     if (ds < 0)
         return -1;
     int overflow = 0;
-    size_t total = mul_size((size_t)dims[0], (size_t)dims[1], &overflow);
+    size_t total = cr_i_results_mul_size((size_t)dims[0], (size_t)dims[1], &overflow);
     if (dims[0] == 0 || dims[1] == 0 || overflow) {
         char g[128];
-        dims_text(g, sizeof g, 2, dims);
+        cr_i_results_dims_text(g, sizeof g, 2, dims);
         c->status = cr_diag_set(
             c->d, CR_EINPUT, "%s: damaged results file: /progress/done has shape %s", c->path, g);
     } else if (!(r->done = malloc(total))) {
-        c->status = out_of_memory(c->path, c->d);
+        c->status = cr_i_results_out_of_memory(c->path, c->d);
     } else if (H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->done) < 0) {
         cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read /progress/done");
     }
@@ -290,7 +128,8 @@ static int read_shape(cr_i_results_ctx *c, cr_results_reader *r)
 
     const char *scale[3] = {"/cell", "/replication", "/period"};
     for (int i = 0; i < 3; i++) {
-        ds = open_required(c, r->file, scale[i], H5T_NO_CLASS, 1, i < 2 ? &dims[i] : NULL, &n);
+        ds = cr_i_results_open_required(c, r->file, scale[i], H5T_NO_CLASS, 1,
+                                        i < 2 ? &dims[i] : NULL, &n);
         if (ds < 0)
             return -1;
         H5Dclose(ds);
@@ -300,13 +139,15 @@ static int read_shape(cr_i_results_ctx *c, cr_results_reader *r)
         return -1;
     }
     r->nperiods = (size_t)n;
-    if (path_exists(r->file, "/design/mode")) {
-        if ((ds = open_checked(c, r->file, "/design/mode", H5T_NO_CLASS, 1, dims, &n)) < 0)
+    if (cr_i_results_path_exists(r->file, "/design/mode")) {
+        if ((ds = cr_i_results_open_checked(c, r->file, "/design/mode", H5T_NO_CLASS, 1, dims,
+                                            &n)) < 0)
             return -1;
         H5Dclose(ds);
     }
     overflow = 0;
-    mul_size(mul_size(total, r->nperiods, &overflow), sizeof(double), &overflow);
+    cr_i_results_mul_size(cr_i_results_mul_size(total, r->nperiods, &overflow), sizeof(double),
+                          &overflow);
     if (overflow) {
         c->status =
             cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: implausible shape", c->path);
@@ -318,7 +159,7 @@ static int read_shape(cr_i_results_ctx *c, cr_results_reader *r)
 /* Opens every dataset of /metrics, checking its shape, and the unit dataspaces. */
 static int open_metrics(cr_i_results_ctx *c, cr_results_reader *r)
 {
-    if (!path_exists(r->file, "/metrics")) {
+    if (!cr_i_results_path_exists(r->file, "/metrics")) {
         c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: no /metrics", c->path);
         return -1;
     }
@@ -335,7 +176,7 @@ static int open_metrics(cr_i_results_ctx *c, cr_results_reader *r)
         for (size_t m = 0; m < l.n; m++)
             free(l.names[m]);
         if (c->status == CR_OK)
-            c->status = out_of_memory(c->path, c->d);
+            c->status = cr_i_results_out_of_memory(c->path, c->d);
         return -1;
     }
     for (size_t m = 0; m < l.n; m++)
@@ -345,12 +186,12 @@ static int open_metrics(cr_i_results_ctx *c, cr_results_reader *r)
         return -1;
     hsize_t want[3] = {r->ncells, r->nreplications, r->nperiods}, dims[3];
     for (size_t m = 0; m < r->nmetrics; m++) {
-        char *p = join3("metrics", NULL, r->metric_name[m]);
+        char *p = cr_i_results_join3("metrics", NULL, r->metric_name[m]);
         if (!p) {
-            c->status = out_of_memory(c->path, c->d);
+            c->status = cr_i_results_out_of_memory(c->path, c->d);
             return -1;
         }
-        r->metric[m] = open_checked(c, r->file, p, H5T_FLOAT, 3, want, dims);
+        r->metric[m] = cr_i_results_open_checked(c, r->file, p, H5T_FLOAT, 3, want, dims);
         free(p);
         if (r->metric[m] < 0)
             return -1;
@@ -377,11 +218,11 @@ static cr_status open_impl(const char *path, cr_results_reader **out, cr_diag *d
 
     cr_results_reader *r = calloc(1, sizeof *r);
     if (!r)
-        return out_of_memory(path, d);
+        return cr_i_results_out_of_memory(path, d);
     r->file = r->unit_file = r->unit_mem = -1;
     if (!(r->path = strdup(path))) {
         release(r);
-        return out_of_memory(path, d);
+        return cr_i_results_out_of_memory(path, d);
     }
     cr_i_results_ctx c = {r->path, d, CR_OK};
     r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -479,7 +320,7 @@ int cr_results_read_has(cr_results_reader *r, const char *path)
     if (!r || !path || !path[0])
         return 0;
     cr_i_results_quiet q = cr_i_results_quiet_begin();
-    int ok = path_exists(r->file, path);
+    int ok = cr_i_results_path_exists(r->file, path);
     cr_i_results_quiet_end(q);
     return ok;
 }
@@ -491,16 +332,16 @@ static cr_status read_unit_impl(cr_results_reader *r, size_t cell, size_t rep, s
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
     int overflow = 0;
-    size_t n = mul_size(nmetrics, r->nperiods, &overflow);
-    mul_size(n, sizeof(double), &overflow);
+    size_t n = cr_i_results_mul_size(nmetrics, r->nperiods, &overflow);
+    cr_i_results_mul_size(n, sizeof(double), &overflow);
     if (overflow)
-        return out_of_memory(r->path, d);
+        return cr_i_results_out_of_memory(r->path, d);
     if (n == 0)
         return CR_OK;
     if (n > r->nscratch) {
         double *p = realloc(r->scratch, n * sizeof *p);
         if (!p)
-            return out_of_memory(r->path, d);
+            return cr_i_results_out_of_memory(r->path, d);
         r->scratch = p;
         r->nscratch = n;
     }
@@ -600,13 +441,13 @@ static cr_status read_events_impl(cr_results_reader *r, cr_event **events, size_
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
     const char *path = "/events/defaults";
-    if (!path_exists(r->file, path)) {
+    if (!cr_i_results_path_exists(r->file, path)) {
         *events = NULL;
         *n = 0;
         return CR_OK;
     }
     hsize_t rows = 0;
-    hid_t ds = open_checked(&c, r->file, path, H5T_COMPOUND, 1, NULL, &rows);
+    hid_t ds = cr_i_results_open_checked(&c, r->file, path, H5T_COMPOUND, 1, NULL, &rows);
     if (ds < 0)
         return c.status;
     hid_t ft = H5Dget_type(ds), mt = -1;
@@ -621,7 +462,7 @@ static cr_status read_events_impl(cr_results_reader *r, cr_event **events, size_
                             r->path, path, event_fields[i].name);
     }
     int overflow = 0;
-    size_t bytes = mul_size((size_t)rows, sizeof(cr_event), &overflow);
+    size_t bytes = cr_i_results_mul_size((size_t)rows, sizeof(cr_event), &overflow);
     cr_event *buf = NULL;
     if (c.status == CR_OK && overflow)
         c.status =
@@ -630,7 +471,7 @@ static cr_status read_events_impl(cr_results_reader *r, cr_event **events, size_
         cr_i_results_note_h5(&c, CR_EHDF5, "cannot make the event type");
     if (c.status == CR_OK && rows > 0) {
         if (!(buf = calloc(1, bytes)))
-            c.status = out_of_memory(r->path, d);
+            c.status = cr_i_results_out_of_memory(r->path, d);
         else if (H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
             cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
     }
@@ -664,19 +505,19 @@ static cr_status read_vector_impl(cr_results_reader *r, const char *group, const
                                   double *values, cr_diag *d)
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
-    char *path = join3(group, NULL, name);
+    char *path = cr_i_results_join3(group, NULL, name);
     double *buf = malloc(r->nreplications * sizeof *buf);
     if (!path || !buf) {
         free(path);
         free(buf);
-        return out_of_memory(r->path, d);
+        return cr_i_results_out_of_memory(r->path, d);
     }
     hsize_t want = r->nreplications, dim;
     hid_t ds = -1;
-    if (!path_exists(r->file, path))
+    if (!cr_i_results_path_exists(r->file, path))
         c.status = cr_diag_set(d, CR_EINPUT, "%s: no %s", r->path, path);
     else
-        ds = open_checked(&c, r->file, path, H5T_FLOAT, 1, &want, &dim);
+        ds = cr_i_results_open_checked(&c, r->file, path, H5T_FLOAT, 1, &want, &dim);
     if (ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
     if (ds >= 0)
@@ -691,7 +532,7 @@ static cr_status read_vector_impl(cr_results_reader *r, const char *group, const
 cr_status cr_results_read_vector(cr_results_reader *r, const char *group, const char *name,
                                  double *values, cr_diag *d)
 {
-    if (!r || !values || !good_component(group) || !good_component(name))
+    if (!r || !values || !cr_i_results_good_component(group) || !cr_i_results_good_component(name))
         return cr_diag_set(d, CR_EINVAL, "results reader: bad arguments to read_vector (%s/%s)",
                            group ? group : "(null)", name ? name : "(null)");
     cr_i_results_quiet q = cr_i_results_quiet_begin();
@@ -706,15 +547,15 @@ static int read_columns(cr_i_results_ctx *c, cr_results_reader *r, const char *g
                         const char *sub, size_t ncols, const cr_var_desc *cols, double **out,
                         size_t *nrows)
 {
-    char *rowp = join3(group, sub, "row");
+    char *rowp = cr_i_results_join3(group, sub, "row");
     if (!rowp) {
-        c->status = out_of_memory(r->path, c->d);
+        c->status = cr_i_results_out_of_memory(r->path, c->d);
         return -1;
     }
     hsize_t n = 0;
     int known = 0;
-    if (path_exists(r->file, rowp)) {
-        hid_t rs = open_checked(c, r->file, rowp, H5T_NO_CLASS, 1, NULL, &n);
+    if (cr_i_results_path_exists(r->file, rowp)) {
+        hid_t rs = cr_i_results_open_checked(c, r->file, rowp, H5T_NO_CLASS, 1, NULL, &n);
         if (rs >= 0)
             H5Dclose(rs);
         known = rs >= 0;
@@ -724,23 +565,24 @@ static int read_columns(cr_i_results_ctx *c, cr_results_reader *r, const char *g
         return -1;
     hid_t *ds = malloc((ncols ? ncols : 1) * sizeof *ds);
     if (!ds) {
-        c->status = out_of_memory(r->path, c->d);
+        c->status = cr_i_results_out_of_memory(r->path, c->d);
         return -1;
     }
     size_t opened = 0;
     for (; opened < ncols && c->status == CR_OK; opened++) {
-        char *p = join3(group, sub, cols[opened].name);
+        char *p = cr_i_results_join3(group, sub, cols[opened].name);
         if (!p) {
-            c->status = out_of_memory(r->path, c->d);
+            c->status = cr_i_results_out_of_memory(r->path, c->d);
             break;
         }
         hsize_t dim = 0;
         ds[opened] = -1;
-        if (!path_exists(r->file, p))
+        if (!cr_i_results_path_exists(r->file, p))
             c->status = cr_diag_set(c->d, CR_EINPUT, "%s: table /%s/%s has no column '%s'", r->path,
                                     group, sub, cols[opened].name);
         else
-            ds[opened] = open_checked(c, r->file, p, H5T_FLOAT, 1, known ? &n : NULL, &dim);
+            ds[opened] =
+                cr_i_results_open_checked(c, r->file, p, H5T_FLOAT, 1, known ? &n : NULL, &dim);
         free(p);
         if (ds[opened] < 0)
             break;
@@ -749,14 +591,14 @@ static int read_columns(cr_i_results_ctx *c, cr_results_reader *r, const char *g
         known = 1;
     }
     int overflow = 0;
-    size_t total = mul_size(ncols, (size_t)n, &overflow);
-    mul_size(total, sizeof(double), &overflow);
+    size_t total = cr_i_results_mul_size(ncols, (size_t)n, &overflow);
+    cr_i_results_mul_size(total, sizeof(double), &overflow);
     double *v = NULL;
     if (c->status == CR_OK && overflow)
         c->status = cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: /%s/%s is too large",
                                 r->path, group, sub);
     if (c->status == CR_OK && total > 0 && !(v = malloc(total * sizeof *v)))
-        c->status = out_of_memory(r->path, c->d);
+        c->status = cr_i_results_out_of_memory(r->path, c->d);
     for (size_t k = 0; c->status == CR_OK && total > 0 && k < ncols; k++)
         if (H5Dread(ds[k], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v + k * n) < 0)
             cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read /%s/%s/%s", group,
@@ -779,10 +621,10 @@ static cr_status read_table_impl(cr_results_reader *r, const char *group, const 
                                  size_t *nrows, cr_diag *d)
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
-    char *tpath = join3(group, NULL, sub);
+    char *tpath = cr_i_results_join3(group, NULL, sub);
     if (!tpath)
-        return out_of_memory(r->path, d);
-    if (!path_exists(r->file, tpath))
+        return cr_i_results_out_of_memory(r->path, d);
+    if (!cr_i_results_path_exists(r->file, tpath))
         c.status = cr_diag_set(d, CR_EINPUT, "%s: no table %s", r->path, tpath);
     free(tpath);
     if (c.status == CR_OK)
@@ -794,12 +636,12 @@ cr_status cr_results_read_table(cr_results_reader *r, const char *group, const c
                                 size_t ncols, const cr_var_desc *cols, double **values,
                                 size_t *nrows, cr_diag *d)
 {
-    if (!r || !values || !nrows || (ncols && !cols) || !good_component(group) ||
-        !good_component(sub))
+    if (!r || !values || !nrows || (ncols && !cols) || !cr_i_results_good_component(group) ||
+        !cr_i_results_good_component(sub))
         return cr_diag_set(d, CR_EINVAL, "results reader: bad arguments to read_table (%s/%s)",
                            group ? group : "(null)", sub ? sub : "(null)");
     for (size_t k = 0; k < ncols; k++)
-        if (!good_component(cols[k].name))
+        if (!cr_i_results_good_component(cols[k].name))
             return cr_diag_set(d, CR_EINVAL, "%s: bad column name '%s'", r->path,
                                cols[k].name ? cols[k].name : "(null)");
     cr_i_results_quiet q = cr_i_results_quiet_begin();
@@ -814,7 +656,7 @@ static cr_status read_dataset_impl(cr_results_reader *r, const char *path, size_
                                    int *rank, double **values, cr_diag *d)
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
-    if (!path_exists(r->file, path))
+    if (!cr_i_results_path_exists(r->file, path))
         return cr_diag_set(d, CR_EINPUT, "%s: no %s", r->path, path);
     hid_t ds = H5Dopen2(r->file, path, H5P_DEFAULT);
     if (ds < 0) {
@@ -831,21 +673,21 @@ static cr_status read_dataset_impl(cr_results_reader *r, const char *path, size_
         cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
     else if (tc != H5T_INTEGER && tc != H5T_FLOAT)
         c.status = cr_diag_set(d, CR_EINPUT, "%s: %s holds %s, not numbers", r->path, path,
-                               class_text(tc));
+                               cr_i_results_class_text(tc));
     else if (nd > 3)
         c.status = cr_diag_set(d, CR_EINPUT, "%s: %s has %d dimensions, at most 3 expected",
                                r->path, path, nd);
     for (int i = 0; c.status == CR_OK && i < nd; i++) {
         overflow |= got[i] > SIZE_MAX / 16;
         ext[i] = (size_t)got[i];
-        n = mul_size(n, ext[i], &overflow);
+        n = cr_i_results_mul_size(n, ext[i], &overflow);
     }
-    mul_size(n, sizeof(double), &overflow);
+    cr_i_results_mul_size(n, sizeof(double), &overflow);
     if (c.status == CR_OK && overflow)
         c.status = cr_diag_set(d, CR_EINPUT, "%s: %s is too large", r->path, path);
     double *buf = NULL;
     if (c.status == CR_OK && !(buf = malloc((n ? n : 1) * sizeof *buf)))
-        c.status = out_of_memory(r->path, d);
+        c.status = cr_i_results_out_of_memory(r->path, d);
     if (c.status == CR_OK && n > 0 &&
         H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
@@ -903,17 +745,18 @@ static cr_status read_strings_impl(cr_results_reader *r, const char *path, size_
                                    char ***values, cr_diag *d)
 {
     cr_i_results_ctx c = {r->path, d, CR_OK};
-    if (!path_exists(r->file, path))
+    if (!cr_i_results_path_exists(r->file, path))
         return cr_diag_set(d, CR_EINPUT, "%s: no %s", r->path, path);
     hsize_t len = 0;
-    hid_t ds = open_checked(&c, r->file, path, H5T_STRING, 1, NULL, &len);
+    hid_t ds = cr_i_results_open_checked(&c, r->file, path, H5T_STRING, 1, NULL, &len);
     if (ds < 0)
         return c.status;
     hid_t t = H5Dget_type(ds), sp = H5Dget_space(ds); /* read as stored (no cset conversion) */
     int variable = t >= 0 ? H5Tis_variable_str(t) > 0 : 0;
     size_t size = t >= 0 ? H5Tget_size(t) : 0, count = (size_t)len;
     int overflow = 0;
-    size_t bytes = mul_size(count ? count : 1, variable ? sizeof(char *) : size + 1, &overflow);
+    size_t bytes =
+        cr_i_results_mul_size(count ? count : 1, variable ? sizeof(char *) : size + 1, &overflow);
     void *raw = NULL;
     char **block = NULL;
     int reclaim = 0; /* variable-length strings HDF5 allocated */
@@ -922,13 +765,13 @@ static cr_status read_strings_impl(cr_results_reader *r, const char *path, size_
     else if (overflow)
         c.status = cr_diag_set(d, CR_EINPUT, "%s: %s is too large", r->path, path);
     else if (!(raw = calloc(1, bytes)))
-        c.status = out_of_memory(r->path, d);
+        c.status = cr_i_results_out_of_memory(r->path, d);
     else if (count > 0 && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0)
         cr_i_results_note_h5(&c, CR_EINPUT, "damaged results file: cannot read %s", path);
     else {
         reclaim = variable && count > 0;
         if (!(block = string_block(raw, count, variable, size)))
-            c.status = out_of_memory(r->path, d);
+            c.status = cr_i_results_out_of_memory(r->path, d);
     }
     if (reclaim)
 #if H5_VERSION_GE(1, 12, 0)
@@ -965,7 +808,7 @@ cr_status cr_results_read_strings(cr_results_reader *r, const char *path, size_t
 /* The object at path opened (H5Oopen), or -1 when it does not exist. */
 static hid_t open_object(cr_results_reader *r, const char *path)
 {
-    if (strcmp(path, "/") != 0 && !path_exists(r->file, path))
+    if (strcmp(path, "/") != 0 && !cr_i_results_path_exists(r->file, path))
         return -1;
     return H5Oopen(r->file, path, H5P_DEFAULT);
 }
