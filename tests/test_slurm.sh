@@ -47,12 +47,15 @@ task() {
   local SENV; slurm_env "$1" "$2"; shift 2
   env "${SENV[@]}" bash "$SL/array.sh" "$@"
 }
-# grown FILE SECONDS: until FILE exists and has grown once since first seen (a
-# journal: at least one more unit finished)
+# grown FILE SECONDS [FIRST]: until FILE (a journal) has grown once since first seen
+# after FIRST exists: at least one more unit finished. FIRST is the part credere
+# writes (status running) before it runs any unit: the journal grows before that
+# too (its opening note), and a signal then stops credere while it writes that
+# first file, which leaves none (the run resumes from the journal all the same).
 grown() {
   local k first=""
   for ((k = 0; k < $2 * 50; k++)); do
-    if [ -e "$1" ]; then
+    if [ -e "$1" ] && { [ -z "${3:-}" ] || [ -e "$3" ]; }; then
       if [ -z "$first" ]; then first=$(stat -c %s "$1"); elif [ "$(stat -c %s "$1")" -gt "$first" ]; then return 0; fi
     fi
     sleep 0.02
@@ -160,7 +163,7 @@ interrupt() {
   esac
   pid=$!
   checks=$((checks + 1))
-  if ! grown "big_part_$part.h5.journal" 20; then
+  if ! grown "big_part_$part.h5.journal" 20 "big_part_$part.h5"; then
     wait "$pid"; fail "$how: task $part: no journal growing within 20 s (exit $?)"; cat "int_$how.err"; return
   fi
   case $how in
@@ -271,7 +274,7 @@ else
   "${MPI[@]}" bash "$SL/mpi.sh" "$Q" mpi_int.h5 --quiet "${MID[@]}" > /dev/null 2> mpi_int.err &
   pid=$!
   checks=$((checks + 1))
-  if grown mpi_int.h5.journal 20; then
+  if grown mpi_int.h5.journal 20 mpi_int.h5; then
     kill -TERM "$pid"; wait "$pid"; rc=$?
     [ "$rc" = 3 ] || { fail "mpi.sh interrupted by SIGTERM exited $rc, expected 3"; cat mpi_int.err; }
     [ "$(status_of mpi_int.h5)" = interrupted ] ||
