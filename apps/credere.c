@@ -71,13 +71,17 @@ static void print_summary(const char *what, const cr_params *p, const cr_run_sum
                           int threads, const char *out)
 {
     static const char *const par[] = {"", "units in parallel", "agents in parallel"};
-    printf("%s %s: %lld SMEs, %lld periods, %zu replications x %zu cells, %zu of %zu units, "
+    char reps[48]; /* a shard or an unfinished run: the fewest to the most per cell */
+    if (sum->nreplications == sum->nreplications_max)
+        snprintf(reps, sizeof reps, "%zu", sum->nreplications);
+    else
+        snprintf(reps, sizeof reps, "%zu-%zu", sum->nreplications, sum->nreplications_max);
+    printf("%s %s: %lld SMEs, %lld periods, %s replications x %zu cells, %zu of %zu units, "
            "%d threads%s%s%s, %.1f s (%.3g SME-periods/s)\n",
            what, p->experiment.name, (long long)p->population.smes,
-           (long long)p->experiment.periods, sum->nreplications, sum->ncells, sum->units_done,
-           sum->units_total, threads, sum->parallel ? " (" : "", par[sum->parallel],
-           sum->parallel ? ")" : "", sum->seconds,
-           sum->seconds > 0 ? sum->sme_periods / sum->seconds : 0.0);
+           (long long)p->experiment.periods, reps, sum->ncells, sum->units_done, sum->units_total,
+           threads, sum->parallel ? " (" : "", par[sum->parallel], sum->parallel ? ")" : "",
+           sum->seconds, sum->seconds > 0 ? sum->sme_periods / sum->seconds : 0.0);
     cr_run_summary_print(sum, stdout);
     printf("results: %s\n", out);
 }

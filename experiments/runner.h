@@ -46,8 +46,10 @@ enum {
 /* Per cell and metric: mean and standard deviation over replications of the
  * post-burn-in average of the metric. */
 typedef struct {
-    size_t ncells, nmetrics, nreplications; /* replications completed in every cell */
-    const char **cell_mode;                 /* [ncells], into mode_text */
+    size_t ncells, nmetrics;
+    size_t nreplications;     /* replications completed in every cell (the fewest) */
+    size_t nreplications_max; /* in the cell with the most (a shard, an unfinished run) */
+    const char **cell_mode;   /* [ncells], into mode_text */
     char *mode_text;
     double *mean; /* [cell * nmetrics + metric] */
     double *sd;

@@ -69,28 +69,48 @@ cr_status cr_i_run_summary_init(cr_run_summary *sum, const cr_i_run_state *R, do
 
 void cr_i_run_summary_finish(cr_run_summary *sum, const cr_i_run_state *R, double *m2)
 {
-    size_t minrep = R->nrep;
+    size_t minrep = R->nrep, maxrep = 0;
     for (size_t c = 0; c < R->ncells; c++) {
         if (sum->n[c] < minrep)
             minrep = sum->n[c];
+        if (sum->n[c] > maxrep)
+            maxrep = sum->n[c];
         for (size_t k = 0; k < CR_METRIC_COUNT; k++) {
             size_t idx = c * CR_METRIC_COUNT + k;
             sum->sd[idx] = sum->n[c] > 1 ? sqrt(m2[idx] / (double)(sum->n[c] - 1)) : 0.0;
         }
     }
-    sum->nreplications = minrep;
+    sum->nreplications = R->ncells ? minrep : 0;
+    sum->nreplications_max = maxrep;
     free(m2);
 }
 
+/* Displayed columns of UTF-8 text: every byte but continuation bytes. */
+static int display_columns(const char *t)
+{
+    int cols = 0;
+    for (; *t; t++)
+        cols += ((unsigned char)*t & 0xC0) != 0x80;
+    return cols;
+}
+
 /* A cell "0.3232 ± 0.0055" (4 significant decimals, or %.4g for large values),
- * left-aligned in `width` displayed columns ('±' is two bytes, one column). */
-static void print_cell(FILE *out, double mean, double half, int width)
+ * left-aligned in `width` displayed columns; "0.3232 ± —" from one replication (no
+ * interval) and "—" from none (a shard or an unfinished run may leave a cell empty). */
+static void print_cell(FILE *out, size_t n, double mean, double half, int width)
 {
     char cell[64];
-    int len = fabs(mean) >= 1000.0 || fabs(half) >= 1000.0
-                  ? snprintf(cell, sizeof cell, "%.4g ± %.3g", mean, half)
-                  : snprintf(cell, sizeof cell, "%.4f ± %.4f", mean, half);
-    fprintf(out, "  %s%*s", cell, len - 1 < width ? width - (len - 1) : 0, "");
+    int large = fabs(mean) >= 1000.0 || fabs(half) >= 1000.0;
+    if (n == 0)
+        snprintf(cell, sizeof cell, "—");
+    else if (n == 1)
+        snprintf(cell, sizeof cell, large ? "%.4g ± —" : "%.4f ± —", mean);
+    else if (large)
+        snprintf(cell, sizeof cell, "%.4g ± %.3g", mean, half);
+    else
+        snprintf(cell, sizeof cell, "%.4f ± %.4f", mean, half);
+    int cols = display_columns(cell);
+    fprintf(out, "  %s%*s", cell, cols < width ? width - cols : 0, "");
 }
 
 /* Half-width of the 95 % confidence interval of a cell's metric. */
@@ -125,7 +145,7 @@ void cr_run_summary_print(const cr_run_summary *s, FILE *out)
             fprintf(out, "%6zu  %-16s", c, s->cell_mode[c]);
             for (size_t j = 0; j < ncols; j++) {
                 size_t idx = c * s->nmetrics + (size_t)cols[j];
-                print_cell(out, s->mean[idx], half_width(s, c, idx), 20);
+                print_cell(out, s->n[c], s->mean[idx], half_width(s, c, idx), 20);
             }
             fputc('\n', out);
         }
@@ -148,13 +168,20 @@ void cr_run_summary_print(const cr_run_summary *s, FILE *out)
             fprintf(out, "%-20s", tab[rows[j]].name);
             for (size_t c = 0; c < s->ncells; c++) {
                 size_t idx = c * s->nmetrics + (size_t)rows[j];
-                print_cell(out, s->mean[idx], half_width(s, c, idx), width);
+                print_cell(out, s->n[c], s->mean[idx], half_width(s, c, idx), width);
             }
             fputc('\n', out);
         }
     }
-    fprintf(out,
-            "(mean over %zu replications of the post-burn-in average ± half-width of the "
-            "95 %% confidence interval; units: credere check --metrics)\n",
-            s->nreplications);
+    if (s->nreplications == s->nreplications_max)
+        fprintf(out,
+                "(mean over %zu replications of the post-burn-in average ± half-width of the "
+                "95 %% confidence interval; units: credere check --metrics)\n",
+                s->nreplications);
+    else
+        fprintf(out,
+                "(mean over the %zu to %zu replications done in each cell of the post-burn-in "
+                "average ± half-width of the 95 %% confidence interval, — where a cell has no "
+                "replication or one; units: credere check --metrics)\n",
+                s->nreplications, s->nreplications_max);
 }

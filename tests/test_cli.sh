@@ -52,6 +52,17 @@ cmp -s r.h5 r.copy || fail "refused run changed r.h5"
 grep -q "status: *complete" info.txt || fail "info: status"
 grep -q "units done: *8 of 8" info.txt || fail "info: completion"
 grep -q "seed: *20261127" info.txt || fail "info: seed"
+# a shard that leaves cells empty: the header gives the fewest to the most
+# replications per cell, a cell with one replication has no interval, an empty one
+# shows only "—" (4 cells x 1 replication: shard 1/5 holds unit 0, cell 0's)
+checks=$((checks + 1))
+"$CREDERE" run "$Q" -o s.h5 --quiet --shard 1/5 "${SMALL[@]}" --set experiment.replications=1 \
+    > shard.txt 2> shard.err || fail "run --shard 1/5 exited $?"
+grep -q " 0-1 replications x 4 cells, 1 of 1 units" shard.txt || fail "shard header: $(head -n 1 shard.txt)"
+grep -Eq '^access_rate +[0-9.]+ ± — +— +— +— *$' shard.txt || fail "shard row: $(grep '^access_rate' shard.txt)"
+grep -q "mean over the 0 to 1 replications done in each cell" shard.txt || fail "shard footer: $(tail -n 2 shard.txt)"
+grep -q " 2 replications x 4 cells, 8 of 8 units" run.txt || fail "run header: $(head -n 1 run.txt)"
+grep -q "(mean over 2 replications of" run.txt || fail "run footer: $(tail -n 2 run.txt)"
 # non-tty progress: plain lines
 "$CREDERE" run "$Q" -o p.h5 "${SMALL[@]}" > /dev/null 2> prog.txt || fail "run with progress"
 grep -q "^progress: 100.0%" prog.txt || fail "plain progress line missing"
@@ -59,7 +70,10 @@ grep -q "^progress: 100.0%" prog.txt || fail "plain progress line missing"
 # --- SIGTERM: completed units saved, status interrupted, exit 3
 "$CREDERE" run "$Q" -o int.h5 --quiet --set population.smes=20000 --set experiment.replications=2000 > /dev/null 2>&1 &
 pid=$!
-sleep 1.5
+# once the file of the start exists (a signal before stops the run while it writes
+# that file, which leaves none), and a little more for a few units
+for ((k = 0; k < 1000 && ! -e int.h5; k++)); do sleep 0.02; done
+sleep 0.5
 kill -TERM $pid; wait $pid; rc=$?
 checks=$((checks + 1))
 [ "$rc" = 3 ] || fail "SIGTERM: exit $rc, expected 3"
