@@ -101,7 +101,9 @@ same big_ref.h5 big.h5 "killed $kills times with SIGKILL and resumed"
 # --- SIGTERM, then resume
 "$CREDERE" run "$EXP" -o term.h5 --threads 2 "${BIG[@]}" > /dev/null 2> err.txt &
 pid=$!
-for _ in $(seq 1 100); do [ -s term.h5.journal ] && break; sleep 0.05; done
+# once the file of the start exists (a signal before stops the run while it writes
+# that file, which leaves none), and a little more for a few units
+for _ in $(seq 1 400); do [ -e term.h5 ] && break; sleep 0.05; done
 sleep 0.3
 kill -TERM $pid; wait $pid; rc=$?
 checks=$((checks + 1))
