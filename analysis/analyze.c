@@ -249,11 +249,14 @@ static cr_status do_summary(actx *x, cr_diag *d)
             rs.mean = s + 1 * n;
             rs.sd = s + 2 * n;
             rs.nreplications = x->nrep;
+            rs.level = x->o->level;
             for (size_t c = 0; c < x->ncells; c++) {
                 rs.cell_mode[c] = cr_design_cell_mode(&x->g, c);
                 rs.n[c] = (size_t)s[c * M + CR_M_ACCESS_RATE];
                 if (rs.n[c] < rs.nreplications)
                     rs.nreplications = rs.n[c];
+                if (rs.n[c] > rs.nreplications_max)
+                    rs.nreplications_max = rs.n[c];
             }
             fprintf(x->o->out, "summary (%g %% intervals):\n", 100.0 * x->o->level);
             cr_run_summary_print(&rs, x->o->out);

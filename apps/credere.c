@@ -838,6 +838,7 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    cr_results_setup(); /* before any HDF5 call: no second close of a failed file at exit */
     if (argc < 2) {
         main_help(stderr);
         return 2;

@@ -152,8 +152,9 @@ cr_status cr_results_close(cr_results **r, cr_diag *d);
 
 /* Call before any other HDF5 call of the process (a later call does nothing): HDF5
  * then does not close its files again at exit. HDF5 1.10 crashes at exit when the
- * close of a file failed, as it does on a full disk or at a file-size limit, and
- * this library closes every file it opens. */
+ * close of a file failed, as it does on a full disk, at a file-size limit or on a
+ * damaged file whose metadata cannot be flushed, and this library closes every file
+ * it opens. credere's main() calls it first, for every command. */
 void cr_results_setup(void);
 
 /* 1 when path is a credere results file with status "complete", else 0 (also when

@@ -53,7 +53,8 @@ typedef struct {
     char *mode_text;
     double *mean; /* [cell * nmetrics + metric] */
     double *sd;
-    size_t *n; /* replications seen per cell */
+    size_t *n;    /* replications seen per cell */
+    double level; /* of the printed intervals; 0: 0.95 */
     double seconds;
     double sme_periods;
     size_t units_done, units_total; /* of this shard */

@@ -113,12 +113,19 @@ static void print_cell(FILE *out, size_t n, double mean, double half, int width)
     fprintf(out, "  %s%*s", cell, cols < width ? width - cols : 0, "");
 }
 
-/* Half-width of the 95 % confidence interval of a cell's metric. */
+/* The level of the printed intervals. */
+static double level_of(const cr_run_summary *s)
+{
+    return s->level > 0.0 && s->level < 1.0 ? s->level : 0.95;
+}
+
+/* Half-width of the confidence interval (Student t) of a cell's metric. */
 static double half_width(const cr_run_summary *s, size_t c, size_t idx)
 {
     if (s->n[c] < 2)
         return 0.0;
-    return gsl_cdf_tdist_Pinv(0.975, (double)(s->n[c] - 1)) * s->sd[idx] / sqrt((double)s->n[c]);
+    return gsl_cdf_tdist_Pinv(0.5 + 0.5 * level_of(s), (double)(s->n[c] - 1)) * s->sd[idx] /
+           sqrt((double)s->n[c]);
 }
 
 #define SUMMARY_WIDE_CELLS 6 /* more cells: one row per cell */
@@ -173,15 +180,15 @@ void cr_run_summary_print(const cr_run_summary *s, FILE *out)
             fputc('\n', out);
         }
     }
-    if (s->nreplications == s->nreplications_max)
+    if (s->nreplications >= s->nreplications_max)
         fprintf(out,
                 "(mean over %zu replications of the post-burn-in average ± half-width of the "
-                "95 %% confidence interval; units: credere check --metrics)\n",
-                s->nreplications);
+                "%g %% confidence interval; units: credere check --metrics)\n",
+                s->nreplications, 100.0 * level_of(s));
     else
         fprintf(out,
                 "(mean over the %zu to %zu replications done in each cell of the post-burn-in "
-                "average ± half-width of the 95 %% confidence interval, — where a cell has no "
+                "average ± half-width of the %g %% confidence interval, — where a cell has no "
                 "replication or one; units: credere check --metrics)\n",
-                s->nreplications, s->nreplications_max);
+                s->nreplications, s->nreplications_max, 100.0 * level_of(s));
 }

@@ -63,6 +63,16 @@ grep -Eq '^access_rate +[0-9.]+ ± — +— +— +— *$' shard.txt || fail "sha
 grep -q "mean over the 0 to 1 replications done in each cell" shard.txt || fail "shard footer: $(tail -n 2 shard.txt)"
 grep -q " 2 replications x 4 cells, 8 of 8 units" run.txt || fail "run header: $(head -n 1 run.txt)"
 grep -q "(mean over 2 replications of" run.txt || fail "run footer: $(tail -n 2 run.txt)"
+# analyze's table: intervals at --level (2 replications: t(0.95, 1) / t(0.975, 1) =
+# 6.3138 / 12.7062 = 0.4969 between the half-widths at 0.90 and 0.95; 2 % for the
+# table's 4 decimals)
+checks=$((checks + 1))
+"$CREDERE" analyze r.h5 --level 0.9 --force > a90.txt 2>&1 || fail "analyze --level 0.9 exited $?"
+"$CREDERE" analyze r.h5 --force > a95.txt 2>&1 || fail "analyze exited $?"
+grep -q "half-width of the 90 % confidence interval" a90.txt || fail "analyze --level 0.9 footer: $(grep 'mean over' a90.txt)"
+h90=$(awk '/^access_rate/ {print $4; exit}' a90.txt); h95=$(awk '/^access_rate/ {print $4; exit}' a95.txt)
+awk -v a="$h90" -v b="$h95" 'BEGIN { r = a / b; exit !(b > 0 && r > 0.4969 * 0.98 && r < 0.4969 * 1.02) }' ||
+  fail "analyze: half-widths $h90 at 0.90 and $h95 at 0.95, ratio not t(0.95,1)/t(0.975,1)"
 # non-tty progress: plain lines
 "$CREDERE" run "$Q" -o p.h5 "${SMALL[@]}" > /dev/null 2> prog.txt || fail "run with progress"
 grep -q "^progress: 100.0%" prog.txt || fail "plain progress line missing"
@@ -79,6 +89,15 @@ checks=$((checks + 1))
 [ "$rc" = 3 ] || fail "SIGTERM: exit $rc, expected 3"
 "$CREDERE" info int.h5 > iinfo.txt 2>&1 || fail "info on interrupted file"
 grep -q "status: *interrupted" iinfo.txt || fail "interrupted status not recorded"
+
+# --- a damaged file HDF5 reads but cannot close after analyze wrote to it (found by
+# fuzz_results): exit status 1 with the message, not a crash at exit (HDF5 1.10
+# closes its files again at exit unless told not to, and crashes on this one)
+cp "$SRC/tests/data/damaged_close.h5" dc.h5
+checks=$((checks + 1))
+"$CREDERE" analyze dc.h5 --force > /dev/null 2> dc.err; rc=$?
+[ "$rc" = 1 ] || fail "analyze of a file HDF5 cannot close: exit $rc, expected 1"
+grep -q "^credere: dc.h5: cannot close" dc.err || fail "analyze of a file HDF5 cannot close: $(tail -n 2 dc.err)"
 
 echo "$checks checks, $fails failures"
 [ "$fails" = 0 ]

@@ -28,7 +28,7 @@
  * What must hold: no crash, leak, undefined behaviour or hang; a failure is a
  * status a damaged input may give (never CR_EINVAL, a programming error) with a
  * message, the readers' messages naming the file; the reader's answers are
- * consistent (shape at least 1 x 1 x 1); and no HDF5 object is left open.
+ * consistent (shape at least 1 x 1 x 1); and no HDF5 object is left open (left_open()).
  * HDF5's automatic error printing is switched off.
  */
 #include <hdf5.h>
@@ -592,6 +592,33 @@ static void fuzz_reader(const char *path)
     FUZZ_ASSERT(r == NULL, "close left the handle");
 }
 
+/* Set when a step reported that HDF5 could not close the file ("cannot close"). */
+static int close_failed;
+
+static void note_close(cr_status st, const cr_diag *d)
+{
+    if (st != CR_OK && strstr(d->msg, "cannot close"))
+        close_failed = 1;
+}
+
+/* No HDF5 object may be left open. One exception is not credere's: when the close of
+ * a damaged file fails (HDF5 cannot flush its metadata), credere reports it (the
+ * command's "cannot close", exit status 1) but HDF5 keeps the file's identifier and
+ * crashes on any later close of it. Then only files may be open, and the fuzzer
+ * stops all the same (the next input would reuse the path HDF5 holds) with a
+ * message that run.sh files under the HDF5 library. */
+static void left_open(void)
+{
+    ssize_t open = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+    if (open == 0)
+        return;
+    ssize_t files = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE);
+    FUZZ_ASSERT(close_failed && files == open, "%zd HDF5 objects left open", open);
+    fprintf(stderr, "fuzz check failed: HDF5 refused to close a damaged file (libhdf5 keeps it "
+                    "open)\n");
+    abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > FUZZ_MAX_INPUT)
@@ -622,6 +649,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&d, 0, sizeof d);
     st = cr_merge_files(parts, 1, merged, true, "fuzz merge", &sum, &d);
     fuzz_check_status("merge", st, &d, damaged);
+    note_close(st, &d);
     cr_run_summary_free(&sum);
     remove(merged);
 
@@ -635,6 +663,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&d, 0, sizeof d);
     st = cr_analyze(&o, &d);
     fuzz_check_status("analyze", st, &d, damaged);
+    note_close(st, &d);
     if (with_csv)
         fuzz_empty_dir(csv);
 
@@ -648,6 +677,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&d, 0, sizeof d);
     st = cr_netfile_read(spec, 64, &e, &m, &d);
     fuzz_check_status("netfile", st, &d, damaged);
+    note_close(st, &d);
     for (size_t k = 0; st == CR_OK && k < m; k++)
         FUZZ_ASSERT(e[k].from < 64 && e[k].to < 64 && e[k].from != e[k].to &&
                         isfinite(e[k].weight) && e[k].weight >= 0,
@@ -655,7 +685,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     e[k].weight);
     free(e);
 
-    ssize_t open = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
-    FUZZ_ASSERT(open == 0, "%zd HDF5 objects left open", open);
+    left_open();
     return 0;
 }
