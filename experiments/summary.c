@@ -128,8 +128,22 @@ static double half_width(const cr_run_summary *s, size_t c, size_t idx)
            sqrt((double)s->n[c]);
 }
 
-#define SUMMARY_WIDE_CELLS 6 /* more cells: one row per cell */
-#define SUMMARY_MAX_ROWS 20  /* cells shown as rows; the file has every one */
+#define SUMMARY_MAX_COLUMNS 8 /* more cells: one row per cell */
+#define SUMMARY_MAX_ROWS 20   /* cells shown as rows; the file has every one */
+
+/* Cells as columns (metrics as rows) when there are few and each is named by its
+ * mode alone; a design (cells that share a mode) gets one row per cell, numbered
+ * as in the file, with a few metrics. */
+static int cells_as_columns(const cr_run_summary *s)
+{
+    if (s->ncells > SUMMARY_MAX_COLUMNS)
+        return 0;
+    for (size_t a = 0; a < s->ncells; a++)
+        for (size_t b = a + 1; b < s->ncells; b++)
+            if (strcmp(s->cell_mode[a], s->cell_mode[b]) == 0)
+                return 0;
+    return 1;
+}
 
 void cr_run_summary_print(const cr_run_summary *s, FILE *out)
 {
@@ -139,17 +153,21 @@ void cr_run_summary_print(const cr_run_summary *s, FILE *out)
     };
     const size_t nrows = sizeof rows / sizeof rows[0];
     const cr_var_desc *tab = cr_metric_table();
-    if (s->ncells > SUMMARY_WIDE_CELLS) { /* a design: cells as rows, a few metrics */
+    if (!cells_as_columns(s)) { /* a design: cells as rows, a few metrics */
         static const cr_metric cols[] = {CR_M_ACCESS_RATE, CR_M_DEFAULT_RATE, CR_M_BANK_LOSS_RATE,
                                          CR_M_CONTAGION_DEFAULTS};
         const size_t ncols = sizeof cols / sizeof cols[0];
-        fprintf(out, "%6s  %-16s", "cell", "mode");
+        size_t shown = s->ncells < SUMMARY_MAX_ROWS ? s->ncells : SUMMARY_MAX_ROWS;
+        int mw = 16;
+        for (size_t c = 0; c < shown; c++)
+            if ((int)strlen(s->cell_mode[c]) > mw)
+                mw = (int)strlen(s->cell_mode[c]);
+        fprintf(out, "%6s  %-*s", "cell", mw, "mode");
         for (size_t j = 0; j < ncols; j++)
             fprintf(out, "  %-20s", tab[cols[j]].name);
         fputc('\n', out);
-        size_t shown = s->ncells < SUMMARY_MAX_ROWS ? s->ncells : SUMMARY_MAX_ROWS;
         for (size_t c = 0; c < shown; c++) {
-            fprintf(out, "%6zu  %-16s", c, s->cell_mode[c]);
+            fprintf(out, "%6zu  %-*s", c, mw, s->cell_mode[c]);
             for (size_t j = 0; j < ncols; j++) {
                 size_t idx = c * s->nmetrics + (size_t)cols[j];
                 print_cell(out, s->n[c], s->mean[idx], half_width(s, c, idx), 20);

@@ -63,6 +63,24 @@ grep -Eq '^access_rate +[0-9.]+ ± — +— +— +— *$' shard.txt || fail "sha
 grep -q "mean over the 0 to 1 replications done in each cell" shard.txt || fail "shard footer: $(tail -n 2 shard.txt)"
 grep -q " 2 replications x 4 cells, 8 of 8 units" run.txt || fail "run header: $(head -n 1 run.txt)"
 grep -q "(mean over 2 replications of" run.txt || fail "run footer: $(tail -n 2 run.txt)"
+# a design whose cells share a mode: one row per cell (numbered as in the file), not
+# columns that all read "direct"; 8 distinct modes: one column each
+cat > grid.yaml <<'YAML'
+experiment: {name: grid, replications: 2, periods: 4, burn_in: 1}
+population: {smes: 300}
+modes: [direct]
+design:
+  method: grid
+  parameters:
+    economy.systemic_loading: [0.1, 0.3, 0.5]
+YAML
+checks=$((checks + 1))
+"$CREDERE" run grid.yaml -o grid.h5 --quiet > grid.txt 2> grid.err || fail "run grid.yaml exited $?: $(cat grid.err)"
+grep -Eq '^ +cell +mode +access_rate' grid.txt || fail "design table header: $(sed -n 2p grid.txt)"
+grep -Eq '^ +2 +direct +[0-9.]+ ± ' grid.txt || fail "design table: no row for cell 2: $(cat grid.txt)"
+"$CREDERE" run "$SRC/experiments/foreign_presets.yaml" -o fp.h5 --quiet "${SMALL[@]}" > fp.txt 2> fp.err ||
+  fail "run foreign_presets exited $?: $(cat fp.err)"
+[ "$(grep -c '^metric .*china_national_fund .*korea_kodit' fp.txt)" = 1 ] || fail "8 modes: not one column each: $(sed -n 2p fp.txt)"
 # analyze's table: intervals at --level (2 replications: t(0.95, 1) / t(0.975, 1) =
 # 6.3138 / 12.7062 = 0.4969 between the half-widths at 0.90 and 0.95; 2 % for the
 # table's 4 decimals)
