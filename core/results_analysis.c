@@ -38,10 +38,12 @@ cr_status cr_analysis_open(const char *path, cr_analysis_file **out, cr_diag *d)
     if (st == CR_OK &&
         (a->root = H5Gcreate2(a->file, "analysis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         st = h5fail(a, d, "create", "/analysis");
+    if (st != CR_OK && a->file >= 0 && H5Fclose(a->file) < 0 && d) {
+        size_t n = strlen(d->msg); /* HDF5 keeps a file it could not close */
+        snprintf(d->msg + n, sizeof d->msg - n, " (and cannot close it)");
+    }
     cr_i_results_quiet_end(q);
     if (st != CR_OK) {
-        if (a->file >= 0)
-            H5Fclose(a->file);
         free(a->path);
         free(a);
         return st;
