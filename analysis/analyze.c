@@ -352,10 +352,14 @@ static cr_status do_paired(actx *x, cr_diag *d)
                 "variance reduction of pairing):\n",
                 x->g.mode[ref], 100.0 * x->o->level);
         size_t rows = x->ncells < 20 ? x->ncells : 20;
+        int mw = 16, cw = rows > 10 ? 2 : 1; /* the longest mode name, cell number */
+        for (size_t c = 0; c < rows; c++)
+            if ((int)strlen(cr_design_cell_mode(&x->g, c)) > mw)
+                mw = (int)strlen(cr_design_cell_mode(&x->g, c));
         for (size_t c = 0; c < rows; c++) {
             if (c % x->g.nmodes == ref)
                 continue;
-            fprintf(x->o->out, "  cell %zu %-16s", c, cr_design_cell_mode(&x->g, c));
+            fprintf(x->o->out, "  cell %-*zu %-*s", cw, c, mw, cr_design_cell_mode(&x->g, c));
             for (size_t j = 0; j < NSHOWN; j++) {
                 size_t i = c * M + (size_t)shown[j];
                 fprintf(x->o->out, "  %s %+.4g [%+.4g, %+.4g] x%.3g", tab[shown[j]].name,
