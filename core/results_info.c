@@ -88,12 +88,30 @@ static hid_t open_dataset(cr_i_results_ctx *c, hid_t loc, const char *name, int 
                           const hsize_t *want, hsize_t *dims)
 {
     hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT), sp = ds >= 0 ? H5Dget_space(ds) : -1;
-    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == rank &&
-             H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
+    int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    int ok = nd == rank && H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
+    int shape_ok = 1;
     for (int i = 0; ok && i < rank; i++)
-        ok = !want || want[i] == 0 || dims[i] == want[i];
-    if (!ok)
+        shape_ok = shape_ok && (!want || want[i] == 0 || dims[i] == want[i]);
+    if (ok && !shape_ok) { /* as the reader says it */
+        char got[96] = "", exp[96] = "";
+        for (int i = 0; i < rank; i++) {
+            size_t g = strlen(got), e = strlen(exp);
+            snprintf(got + g, sizeof got - g, "%s%llu", i ? ", " : "", (unsigned long long)dims[i]);
+            snprintf(exp + e, sizeof exp - e, "%s%llu", i ? ", " : "",
+                     (unsigned long long)(want[i] ? want[i] : dims[i]));
+        }
+        c->status = cr_diag_set(c->d, CR_EINPUT,
+                                "%s: damaged results file: %s has shape [%s], expected [%s]",
+                                c->path, name, got, exp);
+        ok = 0;
+    } else if (nd >= 0 && nd != rank) {
+        c->status =
+            cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s has %d dimensions, not %d",
+                        c->path, name, nd, rank);
+    } else if (!ok) {
         cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", name);
+    }
     if (sp >= 0)
         H5Sclose(sp);
     if (!ok && ds >= 0)
@@ -248,6 +266,27 @@ static int info_read(cr_i_results_ctx *c, hid_t f, info_data *x)
             H5Gclose(g);
         if (c->status != CR_OK)
             return -1;
+    }
+    /* every metric [cell, replication, period] of floating-point numbers, as the
+     * reader of analyze, plot and merge requires */
+    hsize_t mwant[3] = {x->ncells, x->nreps, x->nperiods}, mdims[3];
+    for (size_t j = 0; j < x->metrics.n; j++) {
+        char name[1024];
+        snprintf(name, sizeof name, "/metrics/%s", x->metrics.names[j]);
+        if ((ds = open_dataset(c, f, name, 3, mwant, mdims)) < 0)
+            return -1;
+        hid_t t = H5Dget_type(ds);
+        int fp = t >= 0 && H5Tget_class(t) == H5T_FLOAT;
+        if (t >= 0)
+            H5Tclose(t);
+        H5Dclose(ds);
+        if (!fp) {
+            c->status = cr_diag_set(c->d, CR_EINPUT,
+                                    "%s: damaged results file: %s does not hold floating-point "
+                                    "numbers",
+                                    c->path, name);
+            return -1;
+        }
     }
     size_t np = x->params.n, nvalues = np * (size_t)x->ncells;
     x->values = malloc((nvalues ? nvalues : 1) * sizeof *x->values);
@@ -406,6 +445,9 @@ static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
     snprintf(x.threads, sizeof x.threads, "(not recorded)");
     if (cr_i_results_int_attr(f, "seed", H5T_NATIVE_ULLONG, &seed) == 0)
         snprintf(x.seed, sizeof x.seed, "%llu", seed);
+    else /* as the reader: a file without its seed cannot be reproduced */
+        c.status = cr_diag_set(d, CR_EINPUT,
+                               "%s: damaged results file: no integer 'seed' attribute", path);
     if (cr_i_results_int_attr(f, "threads", H5T_NATIVE_LLONG, &threads) == 0)
         snprintf(x.threads, sizeof x.threads, "%lld", threads);
     hid_t dg = H5Lexists(f, "design", H5P_DEFAULT) > 0 ? H5Gopen2(f, "design", H5P_DEFAULT) : -1;
@@ -415,7 +457,7 @@ static cr_status info_impl(const char *path, FILE *out, cr_diag *d)
         x.dparams = cr_i_results_str_attr(dg, "parameters");
         H5Gclose(dg);
     }
-    if (info_read(&c, f, &x) == 0)
+    if (c.status == CR_OK && info_read(&c, f, &x) == 0)
         info_print(out, path, &x);
     free(x.method);
     free(x.streams);

@@ -100,7 +100,7 @@ grep -q "^progress: 100.0%" prog.txt || fail "plain progress line missing"
 pid=$!
 # once the file of the start exists (a signal before stops the run while it writes
 # that file, which leaves none), and a little more for a few units
-for ((k = 0; k < 1000 && ! -e int.h5; k++)); do sleep 0.02; done
+for ((k = 0; k < 1000; k++)); do [ -e int.h5 ] && break; sleep 0.02; done
 sleep 0.5
 kill -TERM $pid; wait $pid; rc=$?
 checks=$((checks + 1))
