@@ -88,30 +88,12 @@ static hid_t open_dataset(cr_i_results_ctx *c, hid_t loc, const char *name, int 
                           const hsize_t *want, hsize_t *dims)
 {
     hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT), sp = ds >= 0 ? H5Dget_space(ds) : -1;
-    int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-    int ok = nd == rank && H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
-    int shape_ok = 1;
+    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == rank &&
+             H5Sget_simple_extent_dims(sp, dims, NULL) == rank;
     for (int i = 0; ok && i < rank; i++)
-        shape_ok = shape_ok && (!want || want[i] == 0 || dims[i] == want[i]);
-    if (ok && !shape_ok) { /* as the reader says it */
-        char got[96] = "", exp[96] = "";
-        for (int i = 0; i < rank; i++) {
-            size_t g = strlen(got), e = strlen(exp);
-            snprintf(got + g, sizeof got - g, "%s%llu", i ? ", " : "", (unsigned long long)dims[i]);
-            snprintf(exp + e, sizeof exp - e, "%s%llu", i ? ", " : "",
-                     (unsigned long long)(want[i] ? want[i] : dims[i]));
-        }
-        c->status = cr_diag_set(c->d, CR_EINPUT,
-                                "%s: damaged results file: %s has shape [%s], expected [%s]",
-                                c->path, name, got, exp);
-        ok = 0;
-    } else if (nd >= 0 && nd != rank) {
-        c->status =
-            cr_diag_set(c->d, CR_EINPUT, "%s: damaged results file: %s has %d dimensions, not %d",
-                        c->path, name, nd, rank);
-    } else if (!ok) {
+        ok = !want || want[i] == 0 || dims[i] == want[i];
+    if (!ok)
         cr_i_results_note_h5(c, CR_EINPUT, "damaged results file: cannot read %s", name);
-    }
     if (sp >= 0)
         H5Sclose(sp);
     if (!ok && ds >= 0)
@@ -267,26 +249,15 @@ static int info_read(cr_i_results_ctx *c, hid_t f, info_data *x)
         if (c->status != CR_OK)
             return -1;
     }
-    /* every metric [cell, replication, period] of floating-point numbers, as the
-     * reader of analyze, plot and merge requires */
+    /* every metric [cell, replication, period] of floating-point numbers, checked as
+     * the reader of analyze, plot and merge checks it */
     hsize_t mwant[3] = {x->ncells, x->nreps, x->nperiods}, mdims[3];
     for (size_t j = 0; j < x->metrics.n; j++) {
         char name[1024];
         snprintf(name, sizeof name, "/metrics/%s", x->metrics.names[j]);
-        if ((ds = open_dataset(c, f, name, 3, mwant, mdims)) < 0)
+        if ((ds = cr_i_results_open_checked(c, f, name, H5T_FLOAT, 3, mwant, mdims)) < 0)
             return -1;
-        hid_t t = H5Dget_type(ds);
-        int fp = t >= 0 && H5Tget_class(t) == H5T_FLOAT;
-        if (t >= 0)
-            H5Tclose(t);
         H5Dclose(ds);
-        if (!fp) {
-            c->status = cr_diag_set(c->d, CR_EINPUT,
-                                    "%s: damaged results file: %s does not hold floating-point "
-                                    "numbers",
-                                    c->path, name);
-            return -1;
-        }
     }
     size_t np = x->params.n, nvalues = np * (size_t)x->ncells;
     x->values = malloc((nvalues ? nvalues : 1) * sizeof *x->values);
